@@ -1,0 +1,28 @@
+package org.fmjvm.api.path;
+
+import org.fmjvm.api.Tensor;
+import org.fmjvm.api.random.Rng;
+
+/**
+ * A conditional probability path: given a coupled pair {@code (x0, x1)} and a time {@code t}, the
+ * point {@code x_t} and the conditional velocity {@code dx_t} the model regresses on. {@code t = 0}
+ * is the source, {@code t = 1} the data.
+ *
+ * <p>Implementations are immutable and thread-safe. Results are created in the caller's current
+ * {@link org.fmjvm.api.TensorScope}.
+ */
+public interface ProbabilityPath {
+
+    /**
+     * @param x0 source points, {@code [B, D]}
+     * @param x1 data points, {@code [B, D]}
+     * @param t times, {@code [B, 1]}
+     * @param rng randomness for paths that add noise (deterministic paths ignore it)
+     * @return {@code x_t} and {@code dx_t}, each {@code [B, D]}
+     * @throws org.fmjvm.api.error.ShapeMismatchException if the shapes disagree
+     */
+    PathSample sample(Tensor x0, Tensor x1, Tensor t, Rng rng);
+
+    /** @return one line for run summaries, e.g. {@code affine(cond-ot: alpha = t, sigma = 1 - t)} */
+    String describe();
+}

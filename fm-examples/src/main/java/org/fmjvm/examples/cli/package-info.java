@@ -1,0 +1,2 @@
+/** The fm command line: demo, train, sample, list, bench. */
+package org.fmjvm.examples.cli;

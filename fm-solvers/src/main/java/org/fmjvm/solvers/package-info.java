@@ -1,0 +1,2 @@
+/** Fixed-step ODE solvers contributed as plugins (euler, midpoint, rk4). */
+package org.fmjvm.solvers;
