@@ -36,4 +36,17 @@ public interface TrainableModel extends VelocityModel {
 
     /** @return how many optimizer steps have been taken */
     long stepsTaken();
+
+    /**
+     * The learning rate the next {@link #trainStep} uses; starts at {@link OptimizerSpec#learningRate()}.
+     * A trainer following a schedule sets it before every step. Adam's moment estimates and bias
+     * correction are unaffected.
+     *
+     * @param learningRate a finite rate {@code >= 0}
+     * @throws IllegalArgumentException if the rate is negative or not finite
+     */
+    void setLearningRate(double learningRate);
+
+    /** @return the learning rate the next step uses */
+    double learningRate();
 }

@@ -1,9 +1,9 @@
 package org.fmjvm.api.solver;
 
 /** Observes a solver run; called on the solving thread after each accepted step. */
+@FunctionalInterface
 public interface SolverListener {
 
     /** @param step the step just completed */
-    default void onStep(SolverStep step) {
-    }
+    void onStep(SolverStep step);
 }
