@@ -1,0 +1,358 @@
+package org.fmjvm.backend.djl;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import ai.djl.engine.Engine;
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+
+import org.fmjvm.api.Backend;
+import org.fmjvm.api.Capability;
+import org.fmjvm.api.DType;
+import org.fmjvm.api.Device;
+import org.fmjvm.api.Shapes;
+import org.fmjvm.api.Tensor;
+import org.fmjvm.api.TensorScope;
+import org.fmjvm.api.error.BackendException;
+import org.fmjvm.api.error.ShapeMismatchException;
+import org.fmjvm.api.model.ModelSpec;
+import org.fmjvm.api.model.ModelWeights;
+import org.fmjvm.api.model.OptimizerSpec;
+import org.fmjvm.api.model.TrainableModel;
+import org.fmjvm.api.model.VelocityModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code djl} backend: PyTorch 2.7 through DJL 0.36, with the CPU natives bundled in the Maven
+ * jars (nothing is downloaded; {@code ai.djl.offline} is set to {@code true} unless the user set
+ * it).
+ *
+ * <p><b>Memory.</b> Each {@link TensorScope} owns a DJL sub-manager of this backend's root manager;
+ * every tensor a thread makes is attached to that thread's innermost open scope, {@code keep}
+ * re-attaches it to the enclosing scope, and closing the scope closes the manager. Models own
+ * their weights and optimizer state in their own sub-managers and run each call in a temporary
+ * manager, so nothing native outlives the call except its result.
+ *
+ * <p><b>Threads.</b> Heavy calls (training steps, forward passes, divergences) set the calling
+ * thread's OpenMP thread count right before the native work, from a {@link ThreadGovernor}: in
+ * {@code auto} mode it measures and picks 1 or {@code N} threads per workload, re-probing now and
+ * then; a fixed count pins it. Single tensor operations are not governed: they run with the fixed
+ * count, or with 1 thread in {@code auto} mode (they are small in this framework, and one thread
+ * never collapses under load). Inter-op threads are set to 1 when the engine loads (unless the
+ * user set {@code ai.djl.pytorch.num_interop_threads}).
+ *
+ * <p>Thread safety: the backend may be shared between threads; tensors and scopes are confined to
+ * the thread that made them, models are single-threaded sessions. Gradient sections of all models
+ * are serialised (DJL allows one gradient collector per process).
+ */
+public final class DjlBackend implements Backend {
+    /** The registered name. */
+    public static final String NAME = "djl";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DjlBackend.class);
+    private static final String ENGINE = "PyTorch";
+    private static final int MAX_AUTO_THREADS = 4;
+
+    private final Engine engine;
+    private final PtNDManager root;
+    private final DjlOptions options;
+    private final ThreadGovernor governor;
+    private final String description;
+    private final AtomicLong live = new AtomicLong();
+    private final ThreadLocal<ArrayDeque<DjlScope>> scopes = ThreadLocal.withInitial(ArrayDeque::new);
+    private volatile boolean closed;
+
+    private DjlBackend(Engine engine, DjlOptions options, ThreadGovernor governor) {
+        this.engine = engine;
+        this.options = options;
+        this.governor = governor;
+        this.root = (PtNDManager) engine.newBaseManager(ai.djl.Device.cpu());
+        this.root.setName("fm-djl-backend");
+        this.description = "PyTorch " + engine.getVersion() + " via DJL " + Engine.getDjlVersion() + " on "
+                + options.device() + ", threads " + governor.describe();
+    }
+
+    /**
+     * Opens the backend with adaptive threads on the CPU.
+     *
+     * @return the backend
+     * @throws BackendException if the PyTorch natives cannot be loaded
+     */
+    public static DjlBackend open() {
+        return open(DjlOptions.defaults());
+    }
+
+    /**
+     * Loads the PyTorch engine (once per process; about half a second, a few seconds the very
+     * first time while DJL extracts the natives from the jar) and opens a backend.
+     *
+     * @param options threads and device
+     * @return the backend
+     * @throws BackendException if the device is a GPU (CUDA natives are not bundled) or the natives
+     *     cannot be loaded
+     */
+    public static DjlBackend open(DjlOptions options) {
+        Objects.requireNonNull(options, "options");
+        if (!options.device().type().equals("cpu")) {
+            throw new BackendException("djl: device '" + options.device() + "' is not available: the CUDA natives for"
+                    + " PyTorch 2.7.1 are not bundled with fm-backend-djl (DJL publishes none on Maven Central);"
+                    + " use device=cpu");
+        }
+        setIfAbsent("ai.djl.offline", "true");
+        setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+        Engine engine;
+        try {
+            engine = Engine.getEngine(ENGINE);
+        } catch (RuntimeException | LinkageError e) {
+            throw new BackendException("djl: could not load the PyTorch engine (" + e.getMessage() + "); check that"
+                    + " ai.djl.pytorch:pytorch-native-cpu:2.7.1:linux-x86_64 is on the class path and that this is"
+                    + " linux-x86_64", e);
+        }
+        ThreadGovernor governor = options.autoThreads()
+                ? ThreadGovernor.adaptive(Math.min(MAX_AUTO_THREADS, Runtime.getRuntime().availableProcessors()),
+                        System::nanoTime, ThreadGovernor.Tuning.defaults())
+                : ThreadGovernor.fixed(options.threads());
+        DjlBackend backend = new DjlBackend(engine, options, governor);
+        LOG.debug("opened {}", backend.description);
+        return backend;
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public Device device() {
+        return options.device();
+    }
+
+    /** @return the options the backend was opened with */
+    public DjlOptions options() {
+        return options;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.EXACT_DIVERGENCE, Capability.FLOAT64);
+    }
+
+    @Override
+    public TensorScope openScope() {
+        checkOpen();
+        ArrayDeque<DjlScope> stack = scopes.get();
+        DjlScope scope = new DjlScope(this, stack.peek(), (PtNDManager) root.newSubManager());
+        stack.push(scope);
+        return scope;
+    }
+
+    @Override
+    public Tensor fromArray(float[] data, int... shape) {
+        Objects.requireNonNull(data, "data");
+        requireCount(data.length, shape);
+        DjlScope scope = currentScope();
+        return adopt("fromArray", () -> scope.manager().create(FloatBuffer.wrap(data), toShape(shape),
+                DataType.FLOAT32), scope);
+    }
+
+    @Override
+    public Tensor fromArray(double[] data, int... shape) {
+        Objects.requireNonNull(data, "data");
+        requireCount(data.length, shape);
+        DjlScope scope = currentScope();
+        return adopt("fromArray", () -> scope.manager().create(DoubleBuffer.wrap(data), toShape(shape),
+                DataType.FLOAT64), scope);
+    }
+
+    @Override
+    public Tensor full(double value, int... shape) {
+        Shapes.size(shape);
+        DjlScope scope = currentScope();
+        return adopt("full", () -> (PtNDArray) scope.manager().full(toShape(shape), (float) value, DataType.FLOAT32),
+                scope);
+    }
+
+    @Override
+    public VelocityModel newModel(ModelSpec spec, ModelWeights weights) {
+        checkOpen();
+        return new DjlVelocityModel(new DjlMlp(this, spec, weights, false));
+    }
+
+    @Override
+    public TrainableModel newTrainableModel(ModelSpec spec, OptimizerSpec optimizer, ModelWeights initial) {
+        checkOpen();
+        Objects.requireNonNull(optimizer, "optimizer");
+        return new DjlTrainableModel(new DjlMlp(this, spec, initial, true), optimizer);
+    }
+
+    @Override
+    public long liveTensors() {
+        return live.get();
+    }
+
+    /** Frees every scope's and model's native memory. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            root.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    // ---------------------------------------------------------------- package-private plumbing
+
+    Engine engine() {
+        return engine;
+    }
+
+    ThreadGovernor governor() {
+        return governor;
+    }
+
+    /** @return the total number of native arrays in every scope and model of this backend */
+    int nativeArrays() {
+        return root.getManagedArrays().size();
+    }
+
+    PtNDManager newChildManager() {
+        checkOpen();
+        return (PtNDManager) root.newSubManager();
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the djl backend is closed");
+        }
+    }
+
+    /**
+     * @return the calling thread's innermost open scope
+     * @throws IllegalStateException if none is open, telling the user to open one
+     */
+    DjlScope currentScope() {
+        checkOpen();
+        DjlScope scope = scopes.get().peek();
+        if (scope == null) {
+            throw new IllegalStateException("No TensorScope is open on thread '" + Thread.currentThread().getName()
+                    + "': every tensor belongs to a scope; wrap the work in"
+                    + " try (TensorScope scope = backend.openScope()) { ... }");
+        }
+        return scope;
+    }
+
+    /** Removes a closing scope from its thread's stack; it must be the innermost. */
+    void popScope(DjlScope scope) {
+        ArrayDeque<DjlScope> stack = scopes.get();
+        if (stack.peek() != scope) {
+            throw new IllegalStateException(stack.contains(scope)
+                    ? "a TensorScope opened inside this one is still open; close scopes in reverse order of opening"
+                            + " (try-with-resources does)"
+                    : "this TensorScope belongs to another thread; scopes are confined to the thread that opened them");
+        }
+        stack.pop();
+    }
+
+    /**
+     * Runs a native operation and adopts its result into {@code scope}.
+     *
+     * @param op the operation's name, for error messages
+     * @param producer makes the result
+     * @param scope the scope to attach the result to
+     * @return the wrapped result
+     */
+    DjlTensor adopt(String op, Supplier<PtNDArray> producer, DjlScope scope) {
+        PtNDArray array;
+        try {
+            NativeThreads.use(governor.lightThreads());
+            array = producer.get();
+        } catch (EngineException e) {
+            throw nativeFailure(op, e);
+        }
+        return adopt(array, scope);
+    }
+
+    /** Attaches an array to a scope and wraps it. */
+    DjlTensor adopt(PtNDArray array, DjlScope scope) {
+        if (array.getManager() != scope.manager()) {
+            array.attach(scope.manager());
+        }
+        DjlTensor tensor = new DjlTensor(this, array, scope);
+        scope.add(tensor);
+        live.incrementAndGet();
+        return tensor;
+    }
+
+    void released() {
+        live.decrementAndGet();
+    }
+
+    BackendException nativeFailure(String op, RuntimeException e) {
+        String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+        return new BackendException("djl: PyTorch failed in " + op + ": " + msg, e);
+    }
+
+    /**
+     * @param tensor any tensor
+     * @param name what it is called in messages, e.g. {@code "x"}
+     * @return it as a live tensor of this backend
+     * @throws IllegalArgumentException if it belongs to another backend
+     */
+    DjlTensor unwrap(Tensor tensor, String name) {
+        Objects.requireNonNull(tensor, name);
+        if (!(tensor instanceof DjlTensor d) || d.backend() != this) {
+            throw new IllegalArgumentException(name + " is a tensor of another backend (" + tensor.getClass().getName()
+                    + "); tensors of different backends cannot be mixed: copy it with toFloatArray() and"
+                    + " fromArray() on this backend");
+        }
+        d.checkUsable();
+        return d;
+    }
+
+    static Shape toShape(int[] shape) {
+        long[] s = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            s[i] = shape[i];
+        }
+        return new Shape(s);
+    }
+
+    static DataType toDataType(DType dtype) {
+        return dtype == DType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
+    }
+
+    private static void requireCount(int count, int[] shape) {
+        int size = Shapes.size(shape);
+        if (size != count) {
+            throw new ShapeMismatchException("data has " + count + " values but shape " + Arrays.toString(shape)
+                    + " needs " + size);
+        }
+    }
+}

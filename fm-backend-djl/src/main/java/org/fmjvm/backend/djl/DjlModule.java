@@ -1,0 +1,30 @@
+package org.fmjvm.backend.djl;
+
+import java.util.List;
+
+import com.google.inject.Binder;
+
+import org.fmjvm.api.spi.ComponentFactory;
+import org.fmjvm.api.spi.FmBinders;
+import org.fmjvm.api.spi.FmModule;
+import org.fmjvm.api.spi.ParamSpec;
+
+/**
+ * Registers the {@code djl} backend (rank 100) with its parameters {@code threads} ({@code auto}
+ * or a fixed count) and {@code device} ({@code cpu}). Only declares bindings: the natives load
+ * when the backend is created.
+ */
+public final class DjlModule implements FmModule {
+    /** The backend's parameters, as {@code fm list} shows them. */
+    static final List<ParamSpec> PARAMETERS = List.of(
+            ParamSpec.text("threads", "auto", "native threads per call: auto (measured, 1..cores, at most 4)"
+                    + " or a fixed count >= 1 (deterministic thread use)"),
+            ParamSpec.text("device", "cpu", "cpu (CUDA natives are not bundled)"));
+
+    @Override
+    public void configure(Binder binder) {
+        FmBinders.backends(binder).add(ComponentFactory.of(DjlBackend.NAME,
+                "PyTorch 2.7 through DJL 0.36, CPU natives bundled", PARAMETERS, 100,
+                params -> DjlBackend.open(DjlOptions.parse(params.text("threads"), params.text("device")))));
+    }
+}
