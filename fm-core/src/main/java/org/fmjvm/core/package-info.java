@@ -1,2 +1,5 @@
-/** Bootstrap (ServiceLoader into one Guice injector), component selection by name, the trainer and the sampler. */
+/**
+ * The framework's entry point: {@link org.fmjvm.core.FlowMatching#bootstrap} discovers every plugin,
+ * selects the configured components by name and returns an {@link org.fmjvm.core.FmRuntime}.
+ */
 package org.fmjvm.core;

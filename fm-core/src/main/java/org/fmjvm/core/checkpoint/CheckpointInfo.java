@@ -1,0 +1,151 @@
+package org.fmjvm.core.checkpoint;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+import org.fmjvm.api.error.ConfigurationException;
+import org.fmjvm.api.model.ModelSpec;
+import org.fmjvm.api.model.OptimizerSpec;
+
+/**
+ * Everything a checkpoint records besides the weights: the network, how it was trained, and on
+ * what. Stored as {@code checkpoint.json} next to {@code model.safetensors} (see {@link Checkpoints}),
+ * with the model written by its ids ({@code activation: "silu"}, {@code timeEmbedding: "raw"}).
+ *
+ * <p>Thread safety: immutable and thread-safe (the nested records too).
+ *
+ * @param formatVersion the sidecar format, {@link #FORMAT_VERSION} when written by this version
+ * @param model the network the weights belong to
+ * @param path the probability path by name, with its resolved parameters
+ * @param coupling the coupling by name, with its resolved parameters
+ * @param dataDim the data dimension (equal to {@code model.dim()})
+ * @param data the data set's name or the CSV path it was trained on
+ * @param seed the one seed every random draw came from
+ * @param steps training steps taken, {@code >= 0}
+ * @param batch batch size, {@code >= 1}
+ * @param optimizer the optimizer and its hyper-parameters
+ * @param backend the backend's name, e.g. {@code djl}
+ * @param training the run's outcome
+ * @param created when the checkpoint was written (stored as ISO-8601 UTC)
+ */
+public record CheckpointInfo(
+        int formatVersion,
+        ModelSpec model,
+        Component path,
+        Component coupling,
+        int dataDim,
+        String data,
+        long seed,
+        int steps,
+        int batch,
+        OptimizerSpec optimizer,
+        String backend,
+        TrainingSummary training,
+        Instant created) {
+
+    /** The sidecar format this version writes and reads. */
+    public static final int FORMAT_VERSION = 1;
+
+    /** Validates every field. */
+    public CheckpointInfo {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(coupling, "coupling");
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(optimizer, "optimizer");
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(training, "training");
+        Objects.requireNonNull(created, "created");
+        if (formatVersion < 1) {
+            throw new ConfigurationException("checkpoint format version must be >= 1, got " + formatVersion);
+        }
+        if (dataDim != model.dim()) {
+            throw new ConfigurationException("data dimension " + dataDim + " differs from the model's dimension "
+                    + model.dim());
+        }
+        if (data.isBlank()) {
+            throw new ConfigurationException("the data set name or CSV path must not be blank");
+        }
+        if (steps < 0) {
+            throw new ConfigurationException("steps must be >= 0, got " + steps);
+        }
+        if (batch < 1) {
+            throw new ConfigurationException("batch must be >= 1, got " + batch);
+        }
+        if (backend.isBlank()) {
+            throw new ConfigurationException("the backend name must not be blank");
+        }
+    }
+
+    /**
+     * A checkpoint of the current format.
+     *
+     * @param model the network
+     * @param path the probability path
+     * @param coupling the coupling
+     * @param data the data set's name or CSV path
+     * @param seed the seed
+     * @param steps training steps taken
+     * @param batch batch size
+     * @param optimizer the optimizer
+     * @param backend the backend's name
+     * @param training the run's outcome
+     * @param created when it was written
+     * @return the info, with {@code formatVersion = FORMAT_VERSION} and {@code dataDim = model.dim()}
+     */
+    public static CheckpointInfo of(ModelSpec model, Component path, Component coupling, String data, long seed,
+            int steps, int batch, OptimizerSpec optimizer, String backend, TrainingSummary training, Instant created) {
+        return new CheckpointInfo(FORMAT_VERSION, model, path, coupling, model.dim(), data, seed, steps, batch,
+                optimizer, backend, training, created);
+    }
+
+    /**
+     * A component chosen by name, with the parameter values in effect.
+     *
+     * @param name the kebab-case name, e.g. {@code cond-ot}
+     * @param params parameter values as text, in declaration order
+     */
+    public record Component(String name, Map<String, String> params) {
+        /** Validates and copies (keeping the order). */
+        public Component {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(params, "params");
+            if (name.isBlank()) {
+                throw new ConfigurationException("a component name must not be blank");
+            }
+            Map<String, String> copy = new LinkedHashMap<>();
+            params.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "parameter name"),
+                    Objects.requireNonNull(v, "value of parameter " + k)));
+            params = Collections.unmodifiableMap(copy);
+        }
+
+        /**
+         * @param name the component's name
+         * @return a component without parameters
+         */
+        public static Component named(String name) {
+            return new Component(name, Map.of());
+        }
+    }
+
+    /**
+     * How training ended.
+     *
+     * @param finalLoss the mean loss over the last steps, finite
+     * @param wallSeconds the run's wall time, {@code >= 0}
+     */
+    public record TrainingSummary(double finalLoss, double wallSeconds) {
+        /** Validates. */
+        public TrainingSummary {
+            if (!Double.isFinite(finalLoss)) {
+                throw new ConfigurationException("final loss must be finite, got " + finalLoss);
+            }
+            if (!(wallSeconds >= 0) || !Double.isFinite(wallSeconds)) {
+                throw new ConfigurationException("wall time must be a finite number >= 0, got " + wallSeconds);
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package org.fmjvm.core.data;
+
+import java.util.Objects;
+import java.util.Optional;
+
+import org.fmjvm.api.random.Rng;
+
+/**
+ * Two concentric circles ({@value Datasets#CIRCLES}), in FFJORD's scaling: a point is drawn on the
+ * circle of radius 1 or 0.5 with probability 1/2 each, at an angle {@code a ~ U[0, 2 pi)}, plus
+ * {@code N(0, 0.08^2 I)} noise, then scaled by 3. So the radii are 3 and 1.5 and the noise std is
+ * 0.24.
+ *
+ * <p>Draw order per point: {@code nextInt(2)} (which circle), {@code nextDouble()} (angle), two
+ * normals. No closed-form density.
+ *
+ * <p>Thread safety: immutable and thread-safe.
+ */
+public final class Circles implements Dataset {
+
+    /** Inner radius relative to the outer one. */
+    public static final double FACTOR = 0.5;
+    /** Noise std before scaling. */
+    public static final double NOISE = 0.08;
+    /** Scale applied after the noise. */
+    public static final double SCALE = 3.0;
+
+    /** Creates the data set; it has no parameters. */
+    public Circles() {
+    }
+
+    @Override
+    public String name() {
+        return Datasets.CIRCLES;
+    }
+
+    @Override
+    public int dim() {
+        return 2;
+    }
+
+    @Override
+    public float[] sample(int n, Rng rng) {
+        GaussianMixture.requireCount(n);
+        Objects.requireNonNull(rng, "rng");
+        float[] out = new float[Math.multiplyExact(2, n)];
+        for (int i = 0; i < n; i++) {
+            double r = rng.nextInt(2) == 0 ? 1.0 : FACTOR;
+            double a = 2 * Math.PI * rng.nextDouble();
+            double x = r * Math.cos(a) + NOISE * rng.nextGaussian();
+            double y = r * Math.sin(a) + NOISE * rng.nextGaussian();
+            out[2 * i] = (float) (SCALE * x);
+            out[2 * i + 1] = (float) (SCALE * y);
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<LogDensity> logDensity() {
+        return Optional.empty();
+    }
+
+    @Override
+    public String describe() {
+        return Datasets.CIRCLES + ": two concentric circles of radius 3 and 1.5, noise std 0.24 (FFJORD scaling)";
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}

@@ -1,0 +1,104 @@
+package org.fmjvm.core.sample;
+
+import java.util.Objects;
+
+import org.fmjvm.api.Backend;
+import org.fmjvm.api.Tensor;
+import org.fmjvm.api.TensorScope;
+import org.fmjvm.api.error.ConfigurationException;
+import org.fmjvm.api.model.VelocityModel;
+import org.fmjvm.api.random.Rng;
+import org.fmjvm.api.solver.OdeSolver;
+import org.fmjvm.api.solver.Solution;
+import org.fmjvm.api.solver.SolveOptions;
+import org.fmjvm.api.solver.VelocityField;
+
+/**
+ * Generates samples by integrating {@code dx/dt = v_theta(t, x)} from {@code t = 0} (standard
+ * normal noise) to {@code t = 1}. Single-threaded session.
+ */
+public final class Sampler {
+
+    /** Points integrated together; larger requests are split into chunks of this many rows. */
+    public static final int CHUNK = 65_536;
+
+    private final VelocityModel model;
+    private final OdeSolver solver;
+
+    /**
+     * @param model the learned velocity field
+     * @param solver the integrator
+     */
+    public Sampler(VelocityModel model, OdeSolver solver) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.solver = Objects.requireNonNull(solver, "solver");
+    }
+
+    /** @return the model as the right-hand side of the ODE */
+    public VelocityField field() {
+        return model::velocity;
+    }
+
+    /**
+     * Integrates given initial states, for callers that need the trajectory or the NFE count.
+     *
+     * @param x0 initial states, {@code [B, D]}, in the caller's scope
+     * @param options interval, steps, trajectory capture
+     * @return the solution, its final state in the caller's scope
+     */
+    public Solution solve(Tensor x0, SolveOptions options) {
+        return solver.solve(field(), x0, options);
+    }
+
+    /**
+     * Draws {@code n} noise points from {@code rng} and integrates them, in chunks of {@link #CHUNK}.
+     *
+     * @param n how many samples, {@code >= 1}
+     * @param options interval and steps (usually {@code SolveOptions.steps(K)})
+     * @param rng the generator for the noise
+     * @return the samples, row-major {@code n x D}
+     */
+    public float[] generate(int n, SolveOptions options, Rng rng) {
+        return generate(noise(n, rng), n, options);
+    }
+
+    /**
+     * Integrates given noise points, in chunks of {@link #CHUNK}.
+     *
+     * @param x0 initial states, row-major {@code n x D}
+     * @param n the number of rows
+     * @param options interval and steps
+     * @return the final states, row-major {@code n x D}
+     */
+    public float[] generate(float[] x0, int n, SolveOptions options) {
+        if (n < 1) {
+            throw new ConfigurationException("number of samples must be >= 1, got " + n);
+        }
+        int dim = model.spec().dim();
+        if (x0.length != (long) n * dim) {
+            throw new ConfigurationException("expected " + n + " x " + dim + " initial values, got " + x0.length);
+        }
+        Backend backend = model.backend();
+        float[] out = new float[n * dim];
+        for (int from = 0; from < n; from += CHUNK) {
+            int rows = Math.min(CHUNK, n - from);
+            float[] chunk = new float[rows * dim];
+            System.arraycopy(x0, from * dim, chunk, 0, chunk.length);
+            try (TensorScope scope = backend.openScope()) {
+                Tensor x = backend.fromArray(chunk, rows, dim);
+                float[] result = solve(x, options).x().toFloatArray();
+                System.arraycopy(result, 0, out, from * dim, result.length);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param n how many
+     * @param rng the generator
+     * @return {@code n} standard normal points in the model's dimension, row-major
+     */
+    public float[] noise(int n, Rng rng) {
+        return rng.normals(n * model.spec().dim());
+    }
+}

@@ -1,0 +1,225 @@
+package org.fmjvm.core.checkpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.fmjvm.api.error.CheckpointException;
+import org.fmjvm.api.error.ConfigurationException;
+import org.fmjvm.api.model.Activation;
+import org.fmjvm.api.model.ModelSpec;
+import org.fmjvm.api.model.ModelWeights;
+import org.fmjvm.api.model.OptimizerSpec;
+import org.fmjvm.api.model.TimeEmbedding;
+import org.fmjvm.api.random.Rng;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+
+    private static final ModelSpec SPEC = new ModelSpec(2, List.of(16, 8), Activation.TANH, new TimeEmbedding.Sinusoidal(3));
+
+    private static CheckpointInfo info(ModelSpec spec) {
+        Map<String, String> pathParams = new LinkedHashMap<>();
+        pathParams.put("sigma-min", "0.001");
+        pathParams.put("alpha", "1.5");
+        return CheckpointInfo.of(spec, new CheckpointInfo.Component("cond-ot", pathParams),
+                CheckpointInfo.Component.named("independent"), "four-gaussians", 1234567890123L, 5000, 256,
+                OptimizerSpec.adam(1e-3).withMaxGradNorm(1.0).withWeightDecay(0.01, true), "djl",
+                new CheckpointInfo.TrainingSummary(0.8312345678901234, 61.25), Instant.parse("2026-11-28T10:15:30.123Z"));
+    }
+
+    private Path saved() {
+        Path dir = tmp.resolve("ckpt");
+        Checkpoints.save(dir, info(SPEC), SPEC.initialWeights(Rng.seeded(7)));
+        return dir;
+    }
+
+    private void editSidecar(Path dir, java.util.function.Consumer<ObjectNode> edit) throws IOException {
+        Path f = dir.resolve(Checkpoints.INFO_FILE);
+        ObjectNode root = (ObjectNode) JSON.readTree(Files.readString(f));
+        edit.accept(root);
+        Files.writeString(f, JSON.writeValueAsString(root));
+    }
+
+    private static void assertRejected(Path dir, String... fragments) {
+        assertThatThrownBy(() -> Checkpoints.load(dir)).isInstanceOf(CheckpointException.class)
+                .satisfies(e -> assertThat(e.getMessage()).contains(fragments).doesNotContain("\n"));
+    }
+
+    @Test
+    void saveThenLoadGivesBackTheInfoAndTheWeights() throws IOException {
+        ModelWeights w = SPEC.initialWeights(Rng.seeded(7));
+        Path dir = saved();
+        assertThat(dir.toFile().list()).containsExactlyInAnyOrder("model.safetensors", "checkpoint.json");
+        Checkpoints.Loaded loaded = Checkpoints.load(dir);
+        assertThat(loaded.info()).isEqualTo(info(SPEC));
+        assertThat(loaded.weights()).isEqualTo(w);
+        assertThat(loaded.info().path().params().keySet()).containsExactly("sigma-min", "alpha");
+        assertThat(Checkpoints.readInfo(dir)).isEqualTo(info(SPEC));
+    }
+
+    @Test
+    void theSidecarNamesTheModelByItsIds() throws IOException {
+        JsonNode root = JSON.readTree(Files.readString(saved().resolve("checkpoint.json")));
+        assertThat(root.get("formatVersion").asInt()).isEqualTo(1);
+        assertThat(root.get("model").get("activation").asText()).isEqualTo("tanh");
+        assertThat(root.get("model").get("timeEmbedding").asText()).isEqualTo("sinusoidal:3");
+        assertThat(root.get("model").get("hidden").toString()).isEqualTo("[16,8]");
+        assertThat(root.get("optimizer").get("learningRate").asDouble()).isEqualTo(1e-3);
+        assertThat(root.get("created").asText()).isEqualTo("2026-11-28T10:15:30.123Z");
+        assertThat(root.get("seed").asLong()).isEqualTo(1234567890123L);
+        assertThat(root.get("weights").asText()).isEqualTo("model.safetensors");
+    }
+
+    @Test
+    void savingAgainReplacesTheCheckpoint() {
+        Path dir = saved();
+        ModelSpec other = SPEC.withDim(3);
+        Checkpoints.save(dir, info(other), other.initialWeights(Rng.seeded(1)));
+        Checkpoints.Loaded loaded = Checkpoints.load(dir);
+        assertThat(loaded.info().model().dim()).isEqualTo(3);
+        assertThat(loaded.weights()).isEqualTo(other.initialWeights(Rng.seeded(1)));
+        assertThat(dir.toFile().list()).hasSize(2);
+    }
+
+    @Test
+    void aFailedSaveNeverLeavesASidecarForOtherWeights() throws IOException {
+        Path dir = saved();
+        Path weights = dir.resolve(Checkpoints.WEIGHTS_FILE);
+        Files.delete(weights);
+        Files.createDirectory(weights); // the weights can no longer be written
+        assertThatThrownBy(() -> Checkpoints.save(dir, info(SPEC), SPEC.initialWeights(Rng.seeded(2))))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("model.safetensors");
+        assertThat(Files.exists(dir.resolve(Checkpoints.INFO_FILE))).isFalse();
+        assertRejected(dir, "has no checkpoint.json");
+    }
+
+    @Test
+    void weightsThatDoNotFitTheModelAreNotSaved() {
+        ModelWeights wrong = SPEC.withDim(3).initialWeights(Rng.seeded(1));
+        assertThatThrownBy(() -> Checkpoints.save(tmp.resolve("c"), info(SPEC), wrong))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("weights do not match");
+        assertThat(Files.exists(tmp.resolve("c"))).isFalse();
+    }
+
+    @Test
+    void aMissingDirectoryTellsHowToCreateOne() {
+        Path dir = tmp.resolve("nothing-here");
+        assertRejected(dir, "no checkpoint at " + dir + ": create one with fm train --out " + dir);
+    }
+
+    @Test
+    void aFileInsteadOfAFolderIsExplained() throws IOException {
+        Path dir = saved();
+        assertRejected(dir.resolve("model.safetensors"), "is a file, not a checkpoint folder");
+    }
+
+    @Test
+    void aMissingSidecarIsExplained() throws IOException {
+        Path dir = saved();
+        Files.delete(dir.resolve("checkpoint.json"));
+        assertRejected(dir, dir + " has no checkpoint.json");
+    }
+
+    @Test
+    void corruptSidecarJsonIsExplained() throws IOException {
+        Path dir = saved();
+        Path f = dir.resolve("checkpoint.json");
+        String text = Files.readString(f);
+        Files.writeString(f, text.substring(0, text.length() / 2));
+        assertRejected(dir, f + " is not valid JSON", "line");
+        Files.writeString(f, "[1, 2]");
+        assertRejected(dir, f + " must hold a JSON object");
+    }
+
+    @Test
+    void aMissingFieldIsNamed() throws IOException {
+        Path dir = saved();
+        editSidecar(dir, root -> root.remove("seed"));
+        assertRejected(dir, "has no field 'seed'");
+        dir = saved();
+        editSidecar(dir, root -> ((ObjectNode) root.get("model")).remove("hidden"));
+        assertRejected(dir, "has no field 'model.hidden'");
+        dir = saved();
+        editSidecar(dir, root -> ((ObjectNode) root.get("optimizer")).put("beta1", "high"));
+        assertRejected(dir, "field 'optimizer.beta1' must be a number, got \"high\"");
+    }
+
+    @Test
+    void anUnsupportedVersionIsRejected() throws IOException {
+        Path dir = saved();
+        editSidecar(dir, root -> root.put("formatVersion", 2));
+        assertRejected(dir, "format version 2", "reads version 1", "upgrade");
+    }
+
+    @Test
+    void invalidValuesInTheSidecarNameTheFile() throws IOException {
+        Path dir = saved();
+        editSidecar(dir, root -> ((ObjectNode) root.get("model")).put("activation", "sigmoid"));
+        assertRejected(dir, dir.resolve("checkpoint.json") + ": Unknown activation 'sigmoid'");
+        dir = saved();
+        editSidecar(dir, root -> root.put("dataDim", 5));
+        assertRejected(dir, "data dimension 5 differs from the model's dimension 2");
+        dir = saved();
+        editSidecar(dir, root -> root.put("created", "yesterday"));
+        assertRejected(dir, "field 'created' must be an ISO-8601");
+    }
+
+    @Test
+    void missingOrCorruptWeightsAreExplained() throws IOException {
+        Path dir = saved();
+        Path w = dir.resolve("model.safetensors");
+        byte[] bytes = Files.readAllBytes(w);
+        Files.write(w, Arrays.copyOf(bytes, bytes.length - 10));
+        assertRejected(dir, w.toString(), "truncated");
+        Files.delete(w);
+        assertRejected(dir, "has checkpoint.json but no model.safetensors");
+    }
+
+    @Test
+    void weightsThatDoNotMatchTheRecordedModelAreNamed() throws IOException {
+        Path dir = saved();
+        editSidecar(dir, root -> ((ObjectNode) root.get("model")).putArray("hidden").add(16).add(9));
+        assertRejected(dir, dir.resolve("model.safetensors") + " does not match the model in checkpoint.json",
+                "net.2.weight");
+    }
+
+    @Test
+    void weightsWrittenInAnotherOrderAreReorderedToTheSpec() throws IOException {
+        Path dir = saved();
+        ModelWeights w = SPEC.initialWeights(Rng.seeded(7));
+        List<ModelWeights.Parameter> shuffled = new ArrayList<>(w.parameters());
+        Collections.reverse(shuffled);
+        Safetensors.write(dir.resolve("model.safetensors"), new ModelWeights(shuffled), Map.of());
+        assertThat(Checkpoints.load(dir).weights()).isEqualTo(w);
+    }
+
+    @Test
+    void infoValidatesItsFields() {
+        assertThatThrownBy(() -> new CheckpointInfo(1, SPEC, CheckpointInfo.Component.named("cond-ot"),
+                CheckpointInfo.Component.named("independent"), 3, "moons", 0, 10, 0, OptimizerSpec.adam(1e-3), "djl",
+                new CheckpointInfo.TrainingSummary(1, 1), Instant.EPOCH)).isInstanceOf(ConfigurationException.class);
+        assertThatThrownBy(() -> new CheckpointInfo.TrainingSummary(Double.NaN, 1))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("final loss");
+    }
+}

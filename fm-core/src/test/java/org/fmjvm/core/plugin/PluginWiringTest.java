@@ -1,0 +1,106 @@
+package org.fmjvm.core.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.google.inject.Binder;
+
+import org.fmjvm.api.error.ConfigurationException;
+import org.fmjvm.api.error.UnknownComponentException;
+import org.fmjvm.api.path.AffinePath;
+import org.fmjvm.api.spi.ComponentFactory;
+import org.fmjvm.api.spi.ComponentKind;
+import org.fmjvm.api.spi.FmBinders;
+import org.fmjvm.api.spi.FmModule;
+import org.fmjvm.api.spi.ParamSpec;
+import org.fmjvm.core.ComponentChoice;
+import org.fmjvm.core.FlowMatching;
+import org.fmjvm.core.FmConfig;
+import org.fmjvm.paths.CondOtScheduler;
+import org.junit.jupiter.api.Test;
+
+/** Discovery, selection by name, and the failures users see when a name is wrong or taken twice. */
+class PluginWiringTest {
+
+    @Test
+    void discoveryFindsEveryBuiltInPlugin() {
+        PluginRegistry registry = Plugins.discover();
+        assertThat(registry.names(ComponentKind.BACKEND)).contains("djl");
+        assertThat(registry.names(ComponentKind.PATH)).contains("cond-ot");
+        assertThat(registry.names(ComponentKind.COUPLING)).contains("independent");
+        assertThat(registry.names(ComponentKind.SOLVER)).contains("euler", "midpoint", "rk4");
+        assertThat(registry.names(ComponentKind.TIME_SAMPLER)).contains("uniform");
+        assertThat(registry.origin(ComponentKind.PATH, "cond-ot")).startsWith("org.fmjvm.paths.PathsModule");
+        assertThat(registry.preferred(ComponentKind.BACKEND).name()).isEqualTo("djl");
+    }
+
+    @Test
+    void anUnknownNameFailsListingTheKnownOnes() {
+        PluginRegistry registry = Plugins.discover();
+        assertThatThrownBy(() -> registry.select(ComponentKind.PATH, ComponentChoice.of("sigmod")))
+                .isInstanceOf(UnknownComponentException.class)
+                .hasMessageStartingWith("Unknown path 'sigmod'; known: [")
+                .hasMessageContaining("cond-ot");
+        assertThatThrownBy(() -> registry.select(ComponentKind.SOLVER, ComponentChoice.of("dopri")))
+                .hasMessageContaining("known: [euler, midpoint, rk4");
+    }
+
+    @Test
+    void anUnknownNameFailsBeforeTheBackendIsOpened() {
+        AtomicInteger opened = new AtomicInteger();
+        FmModule countingBackend = (Binder binder) -> FmBinders.backends(binder).add(ComponentFactory.of("counting",
+                "opens nothing", List.of(), 1, params -> {
+                    opened.incrementAndGet();
+                    throw new AssertionError("the backend must not be opened");
+                }));
+        PluginRegistry registry = Plugins.fromModules(List.of(countingBackend, new org.fmjvm.paths.PathsModule(),
+                new org.fmjvm.solvers.SolversModule(), new CoreModule()));
+        FmConfig config = FmConfig.defaults().withSolver(ComponentChoice.of("no-such-solver"));
+        assertThatThrownBy(() -> FlowMatching.bootstrap(config, registry))
+                .isInstanceOf(UnknownComponentException.class).hasMessageContaining("no-such-solver");
+        assertThat(opened).hasValue(0);
+    }
+
+    @Test
+    void twoPluginsUnderOneNameAreRejectedNamingBoth() {
+        FmModule impostor = (Binder binder) -> FmBinders.paths(binder).add(ComponentFactory.of("cond-ot",
+                "a second cond-ot", params -> new AffinePath(new CondOtScheduler())));
+        assertThatThrownBy(() -> Plugins.fromModules(List.of(new org.fmjvm.paths.PathsModule(), impostor)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("Two plugins register the path 'cond-ot'")
+                .hasMessageContaining("org.fmjvm.paths.PathsModule")
+                .hasMessageContaining(PluginWiringTest.class.getName());
+    }
+
+    @Test
+    void parametersAreCheckedAgainstTheDeclaredOnes() {
+        FmModule withParam = (Binder binder) -> FmBinders.paths(binder).add(ComponentFactory.of("poly-test",
+                "a path with one parameter", List.of(ParamSpec.number("n", 1, "exponent")), params -> {
+                    params.positive("n");
+                    return new AffinePath(new CondOtScheduler());
+                }));
+        PluginRegistry registry = Plugins.fromModules(List.of(withParam, new org.fmjvm.paths.PathsModule()));
+        assertThatThrownBy(() -> registry.select(ComponentKind.PATH,
+                ComponentChoice.parse("cond-ot", List.of("n=2"), "--path-param")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("path 'cond-ot' has no parameter 'n'; known: none");
+        assertThatThrownBy(() -> registry.select(ComponentKind.PATH,
+                ComponentChoice.parse("poly-test", List.of("n=-1"), "--path-param")).create())
+                .hasMessage("path 'poly-test': n must be > 0, got -1");
+        assertThatThrownBy(() -> ComponentChoice.parse("poly-test", List.of("n"), "--path-param"))
+                .hasMessage("--path-param expects key=value, got 'n'");
+        assertThat(registry.select(ComponentKind.PATH, ComponentChoice.parse("poly-test", List.of("n=2"), "x")).label())
+                .isEqualTo("poly-test {n=2}");
+    }
+
+    @Test
+    void withoutAnyBackendTheErrorSaysWhatToAdd() {
+        PluginRegistry registry = Plugins.fromModules(List.of(new org.fmjvm.paths.PathsModule()));
+        assertThatThrownBy(() -> registry.preferred(ComponentKind.BACKEND))
+                .hasMessageContaining("No backend plugin is on the class path").hasMessageContaining("fm-backend-djl");
+        assertThat(registry.factories(ComponentKind.BACKEND)).isEmpty();
+    }
+}
