@@ -83,9 +83,12 @@ final class ThreadGovernor {
             }
         }
 
-        /** @return the defaults: 4 warm-up calls, 3 samples, window 5, probes of 3 every 64..2048 calls */
+        /**
+         * @return the defaults: 16 warm-up calls (the JIT is still compiling the Java side of a step),
+         *     5 samples per arm, window 7, probes of 5 calls every 32..2048 calls
+         */
         static Tuning defaults() {
-            return new Tuning(4, 3, 5, 3, 64, 2048, 0.05, 1.3, 8);
+            return new Tuning(16, 5, 7, 5, 32, 2048, 0.05, 1.3, 8);
         }
     }
 

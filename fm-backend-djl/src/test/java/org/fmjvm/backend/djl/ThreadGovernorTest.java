@@ -31,7 +31,10 @@ class ThreadGovernorTest {
     }
 
     private final FakeClock clock = new FakeClock();
-    private final ThreadGovernor governor = ThreadGovernor.adaptive(2, clock, Tuning.defaults());
+    /** The mechanics are tested with small, explicit knobs (the defaults only warm up longer). */
+    private static final Tuning TUNING = new Tuning(4, 3, 5, 3, 64, 2048, 0.05, 1.3, 8);
+
+    private final ThreadGovernor governor = ThreadGovernor.adaptive(2, clock, TUNING);
 
     /** One governed call costing {@code cost(threads)} nanoseconds; returns the thread count used. */
     private int call(Workload workload, int batch, IntToLongFunction cost) {
@@ -200,7 +203,7 @@ class ThreadGovernorTest {
     void oneCoreMeansOneThread() {
         ThreadGovernor single = ThreadGovernor.adaptive(1, () -> {
             throw new AssertionError("a single-armed governor has nothing to measure");
-        }, Tuning.defaults());
+        }, TUNING);
         for (int i = 0; i < 100; i++) {
             try (ThreadGovernor.Call c = single.begin(Workload.TRAIN_STEP, 256)) {
                 assertThat(c.threads()).isEqualTo(1);
