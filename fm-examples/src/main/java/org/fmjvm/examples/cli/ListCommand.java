@@ -1,0 +1,50 @@
+package org.fmjvm.examples.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.fmjvm.api.spi.ComponentFactory;
+import org.fmjvm.api.spi.ComponentKind;
+import org.fmjvm.api.spi.ParamSpec;
+import org.fmjvm.core.data.Dataset;
+import org.fmjvm.core.data.Datasets;
+import org.fmjvm.core.plugin.PluginRegistry;
+import org.fmjvm.core.plugin.Plugins;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code fm list}: every discovered plugin by kind, with parameters and origin, and the built-in data sets. */
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = "List every discovered plugin (backends, paths, couplings, solvers, time samplers) and data set.")
+final class ListCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PluginRegistry registry = Plugins.discover();
+        for (ComponentKind<?> kind : ComponentKind.all()) {
+            List<? extends ComponentFactory<?>> factories = registry.factories(kind);
+            out.println(kind.id() + "s:" + (factories.isEmpty() ? " (none on the class path)" : ""));
+            for (ComponentFactory<?> f : factories) {
+                out.printf("  %-14s %s%n", f.name(), f.description());
+                for (ParamSpec p : f.parameters()) {
+                    out.printf("  %-14s   %s%n", "", p);
+                }
+                out.printf("  %-14s   from %s%n", "", registry.origin(kind, f.name()));
+            }
+            out.println();
+        }
+        out.println("datasets (or a FILE.csv of points, one per line):");
+        for (String name : Datasets.names()) {
+            Dataset d = Datasets.byName(name);
+            out.printf("  %-14s %s%n", name, d.describe());
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,60 @@
+package org.fmjvm.examples.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.fmjvm.core.FlowMatching;
+import org.fmjvm.core.FmRuntime;
+import org.fmjvm.core.checkpoint.Checkpoints;
+import org.fmjvm.core.data.Dataset;
+import org.fmjvm.core.data.Datasets;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code fm train}: trains a velocity model on a data set and saves a checkpoint folder. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train a flow-matching model on a built-in data set or a CSV of points; save a checkpoint.")
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--dataset", required = true, paramLabel = "NAME|FILE.csv",
+            description = "A built-in data set (see fm list) or a CSV file of points, one per line.")
+    String dataset;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Checkpoint folder to write (model.safetensors + checkpoint.json).")
+    Path out;
+
+    @Mixin
+    ComponentOptions components;
+
+    @Mixin
+    ModelOptions model;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        model.validate();
+        Runs.requireCheckpointTarget(out);
+        Dataset data = Datasets.resolve(dataset);
+        PrintWriter stdout = spec.commandLine().getOut();
+        try (FmRuntime fm = FlowMatching.bootstrap(components.config())) {
+            try (Runs.Trained trained = Runs.train(fm, data, dataset, model)) {
+                Checkpoints.save(out, trained.info(), trained.model().weights());
+                stdout.printf(Locale.ROOT, "trained %s on %s: %d steps of batch %d in %.1f s (median step %.2f ms),"
+                        + " final loss %.4f%n", trained.model().spec().describe(), data.describe(),
+                        trained.info().steps(), trained.info().batch(), trained.result().wallSeconds(),
+                        trained.medianStepMillis(), trained.result().finalLoss());
+                stdout.println("checkpoint: " + out.toAbsolutePath());
+            }
+        }
+        stdout.flush();
+        return 0;
+    }
+}

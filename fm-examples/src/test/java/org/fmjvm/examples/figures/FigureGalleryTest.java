@@ -1,0 +1,96 @@
+package org.fmjvm.examples.figures;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Renders every figure with realistic data of the demo task into the folder named by the system
+ * property {@code fm.figures.gallery} (e.g. {@code -Dfm.figures.gallery=/tmp/figs}), for looking at
+ * them; records render times in {@code timings.txt} there. Skipped without the property.
+ */
+@EnabledIfSystemProperty(named = "fm.figures.gallery", matches = ".+")
+class FigureGalleryTest {
+
+  @Test
+  void rendersTheGallery() throws IOException {
+    Path dir = Path.of(System.getProperty("fm.figures.gallery"));
+    Files.createDirectories(dir);
+    StringBuilder timings = new StringBuilder();
+    Random rng = new Random(42);
+    FourGaussians task = new FourGaussians();
+    Bounds bounds = Bounds.symmetric(6);
+
+    float[] x0 = FourGaussians.source(500, rng);
+    float[] x1 = FourGaussians.target(500, rng);
+    float[] noise = FourGaussians.source(10_000, rng);
+    float[] generated = task.euler(noise, 100)[100];
+    float[] target = FourGaussians.target(10_000, rng);
+    float[][] trajectories = task.euler(FourGaussians.source(200, rng), 100);
+    double[] times = new double[101];
+    for (int k = 0; k <= 100; k++) {
+      times[k] = k / 100.0;
+    }
+    double[] loss = new double[5000];
+    for (int i = 0; i < loss.length; i++) {
+      double level = 7.6 + 9 * Math.exp(-i / 150.0) + 0.8 * Math.exp(-i / 2000.0);
+      loss[i] = level * Math.exp(0.09 * rng.nextGaussian());
+    }
+    Map<String, double[][]> quality = new LinkedHashMap<>();
+    int[] nfes = {1, 2, 4, 8, 16, 32, 64, 128};
+    String[] solvers = {"euler", "midpoint", "rk4"};
+    int[] order = {1, 2, 4};
+    int[] evals = {1, 2, 4};
+    for (int s = 0; s < solvers.length; s++) {
+      double[][] rows = new double[nfes.length][];
+      for (int i = 0; i < nfes.length; i++) {
+        double nfe = nfes[i] * evals[s];
+        double steps = nfes[i];
+        rows[i] = new double[] {nfe, 0.0021 * (1 + 0.1 * rng.nextGaussian()) + 0.8 / Math.pow(steps, order[s])};
+      }
+      quality.put(solvers[s], rows);
+    }
+
+    long t = System.nanoTime();
+    Figures.pairings(dir.resolve("fig1_pairings.png"), x0, x1, 500,
+        "500 independent pairs (x\u2080, x\u2081): x\u209c = t x\u2081 + (1\u2212t) x\u2080", bounds);
+    t = lap(timings, "pairings", t);
+    Figures.samples(dir.resolve("fig2_generated.png"), generated, 10_000, target, 10_000,
+        "Generated (exact flow, Euler, 100 steps) vs target samples", bounds);
+    t = lap(timings, "samples", t);
+    Figures.trajectories(dir.resolve("fig3_trajectories.png"), trajectories, times,
+        "ODE trajectories of 200 samples (Euler, 100 steps)", bounds);
+    t = lap(timings, "trajectories", t);
+    Figures.velocityField(dir.resolve("fig6_velocity.png"), new double[] {0, 0.25, 0.5, 0.75, 1}, task, bounds,
+        FourGaussians.target(2000, rng), "Marginal velocity field v(t, x), N(0, I) \u2192 four Gaussians");
+    t = lap(timings, "velocityField", t);
+    Figures.velocityField(dir.resolve("fig6b_velocity_grid15_3panels.png"), new double[] {0, 0.5, 0.9}, task,
+        bounds, 15, null, "15 \u00d7 15 grid, three panels, no overlay");
+    t = lap(timings, "velocityField", t);
+    Figures.lossCurve(dir.resolve("fig5_loss.png"), loss, "Training loss");
+    t = lap(timings, "lossCurve", t);
+    Figures.qualityVsNfe(dir.resolve("fig4_quality_vs_nfe.png"), quality, 0.0021, 0.0014, 0.0029,
+        "energy distance D\u00b2", "Sample quality vs NFE (10,000 generated vs 10,000 target)");
+    lap(timings, "qualityVsNfe", t);
+    // the same pair plot without bounds, and a tiny run, to see the defaults
+    Figures.pairings(dir.resolve("fig1b_pairings_default_bounds.png"), x0, x1, 500, "default bounds");
+    Figures.lossCurve(dir.resolve("fig5b_loss_short.png"), java.util.Arrays.copyOf(loss, 60), "Training loss, 60 steps");
+    Files.writeString(dir.resolve("timings.txt"), timings.toString(), StandardCharsets.UTF_8);
+    assertThat(Files.list(dir).filter(p -> p.toString().endsWith(".tmp"))).isEmpty();
+  }
+
+  private static long lap(StringBuilder sb, String name, long start) {
+    long now = System.nanoTime();
+    sb.append(String.format(Locale.ROOT, "%-14s %7.1f ms%n", name, (now - start) / 1e6));
+    return now;
+  }
+}
