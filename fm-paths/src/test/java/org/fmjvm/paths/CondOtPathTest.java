@@ -12,27 +12,20 @@ import org.fmjvm.api.path.AffinePath;
 import org.fmjvm.api.path.PathSample;
 import org.fmjvm.api.path.SchedulerOutput;
 import org.fmjvm.api.random.Rng;
+import org.fmjvm.testkit.BackendSuite;
 import org.fmjvm.testkit.BackendsOnClassPath;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The conditional-OT path against its closed forms. */
-class CondOtPathTest {
+class CondOtPathTest extends BackendSuite {
 
     private static final int B = 64;
     private static final int D = 3;
-    private static Backend backend;
     private final AffinePath path = new AffinePath(new CondOtScheduler());
 
-    @BeforeAll
-    static void open() {
-        backend = BackendsOnClassPath.openPreferred();
-    }
-
-    @AfterAll
-    static void close() {
-        backend.close();
+    @Override
+    protected Backend createBackend() {
+        return BackendsOnClassPath.openPreferred();
     }
 
     @Test
@@ -55,9 +48,9 @@ class CondOtPathTest {
         for (int i = 0; i < B; i++) {
             t[i] = rng.nextDouble();
         }
-        try (TensorScope scope = backend.openScope()) {
-            PathSample s = path.sample(backend.fromArray(x0, B, D), backend.fromArray(x1, B, D),
-                    backend.fromArray(t, B, 1), rng);
+        try (TensorScope scope = backend().openScope()) {
+            PathSample s = path.sample(backend().fromArray(x0, B, D), backend().fromArray(x1, B, D),
+                    backend().fromArray(t, B, 1), rng);
             double[] xt = s.xt().toDoubleArray();
             double[] dxt = s.dxt().toDoubleArray();
             for (int i = 0; i < B; i++) {
@@ -73,13 +66,13 @@ class CondOtPathTest {
 
     @Test
     void endpointsAreTheSourceAndTheData() {
-        try (TensorScope scope = backend.openScope()) {
+        try (TensorScope scope = backend().openScope()) {
             Rng rng = Rng.seeded(2);
-            Tensor x0 = backend.randn(rng, B, D);
-            Tensor x1 = backend.randn(rng, B, D);
-            assertThat(path.sample(x0, x1, backend.full(0, B, 1), rng).xt().toFloatArray())
+            Tensor x0 = backend().randn(rng, B, D);
+            Tensor x1 = backend().randn(rng, B, D);
+            assertThat(path.sample(x0, x1, backend().full(0, B, 1), rng).xt().toFloatArray())
                     .containsExactly(x0.toFloatArray());
-            assertThat(path.sample(x0, x1, backend.full(1, B, 1), rng).xt().toFloatArray())
+            assertThat(path.sample(x0, x1, backend().full(1, B, 1), rng).xt().toFloatArray())
                     .containsExactly(x1.toFloatArray());
         }
     }
@@ -90,13 +83,13 @@ class CondOtPathTest {
         Rng rng = Rng.seeded(3);
         double[] x0 = normals(rng, B * D);
         double[] x1 = normals(rng, B * D);
-        try (TensorScope scope = backend.openScope()) {
-            Tensor a = backend.fromArray(x0, B, D);
-            Tensor b = backend.fromArray(x1, B, D);
+        try (TensorScope scope = backend().openScope()) {
+            Tensor a = backend().fromArray(x0, B, D);
+            Tensor b = backend().fromArray(x1, B, D);
             for (double t : new double[] {0.1, 0.37, 0.5, 0.9}) {
-                double[] plus = path.sample(a, b, backend.fromArray(fill(t + eps), B, 1), rng).xt().toDoubleArray();
-                double[] minus = path.sample(a, b, backend.fromArray(fill(t - eps), B, 1), rng).xt().toDoubleArray();
-                double[] dxt = path.sample(a, b, backend.fromArray(fill(t), B, 1), rng).dxt().toDoubleArray();
+                double[] plus = path.sample(a, b, backend().fromArray(fill(t + eps), B, 1), rng).xt().toDoubleArray();
+                double[] minus = path.sample(a, b, backend().fromArray(fill(t - eps), B, 1), rng).xt().toDoubleArray();
+                double[] dxt = path.sample(a, b, backend().fromArray(fill(t), B, 1), rng).dxt().toDoubleArray();
                 for (int k = 0; k < dxt.length; k++) {
                     assertThat((plus[k] - minus[k]) / (2 * eps)).isCloseTo(dxt[k], within(1e-6));
                 }
@@ -113,10 +106,10 @@ class CondOtPathTest {
         for (int i = 0; i < B; i++) {
             t[i] = 0.05 + 0.9 * rng.nextDouble();
         }
-        try (TensorScope scope = backend.openScope()) {
-            Tensor noise = backend.fromArray(x0, B, D);
-            Tensor data = backend.fromArray(x1, B, D);
-            Tensor tt = backend.fromArray(t, B, 1);
+        try (TensorScope scope = backend().openScope()) {
+            Tensor noise = backend().fromArray(x0, B, D);
+            Tensor data = backend().fromArray(x1, B, D);
+            Tensor tt = backend().fromArray(t, B, 1);
             PathSample s = path.sample(noise, data, tt, rng);
             Tensor v = s.dxt();
             assertClose(path.velocityFromX1(data, s.xt(), tt), v);
@@ -130,20 +123,20 @@ class CondOtPathTest {
 
     @Test
     void rejectsMismatchedShapesWithBothShapes() {
-        try (TensorScope scope = backend.openScope()) {
-            Tensor x = backend.full(0, B, D);
-            assertThatThrownBy(() -> path.sample(x, backend.full(0, B, D + 1), backend.full(0, B, 1), Rng.seeded(0)))
+        try (TensorScope scope = backend().openScope()) {
+            Tensor x = backend().full(0, B, D);
+            assertThatThrownBy(() -> path.sample(x, backend().full(0, B, D + 1), backend().full(0, B, 1), Rng.seeded(0)))
                     .isInstanceOf(ShapeMismatchException.class).hasMessageContaining("[64, 3]").hasMessageContaining("[64, 4]");
-            assertThatThrownBy(() -> path.sample(x, x, backend.full(0, B), Rng.seeded(0)))
+            assertThatThrownBy(() -> path.sample(x, x, backend().full(0, B), Rng.seeded(0)))
                     .isInstanceOf(ShapeMismatchException.class).hasMessageContaining("t must have shape [64, 1], got [64]");
         }
     }
 
     @Test
     void uniformTimesAreInTheUnitIntervalWithMeanOneHalf() {
-        try (TensorScope scope = backend.openScope()) {
+        try (TensorScope scope = backend().openScope()) {
             int n = 20_000;
-            Tensor t = new UniformTimeSampler().sample(backend, n, Rng.seeded(5));
+            Tensor t = new UniformTimeSampler().sample(backend(), n, Rng.seeded(5));
             assertThat(t.shape()).containsExactly(n, 1);
             double[] v = t.toDoubleArray();
             double mean = 0;

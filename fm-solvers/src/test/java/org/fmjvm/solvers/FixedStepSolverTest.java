@@ -15,27 +15,20 @@ import org.fmjvm.api.solver.Solution;
 import org.fmjvm.api.solver.SolveOptions;
 import org.fmjvm.api.solver.SolverStep;
 import org.fmjvm.api.solver.VelocityField;
+import org.fmjvm.testkit.BackendSuite;
 import org.fmjvm.testkit.BackendsOnClassPath;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The fixed-step solvers against exact solutions, in float64. */
-class FixedStepSolverTest {
+class FixedStepSolverTest extends BackendSuite {
 
     private static final double[] X0 = {1.0, -2.0, 0.5};
-    private static Backend backend;
 
-    @BeforeAll
-    static void open() {
-        backend = BackendsOnClassPath.openPreferred();
-    }
-
-    @AfterAll
-    static void close() {
-        backend.close();
+    @Override
+    protected Backend createBackend() {
+        return BackendsOnClassPath.openPreferred();
     }
 
     /** dx/dt = 3 t^2: exact x(1) = x(0) + 1. */
@@ -43,9 +36,9 @@ class FixedStepSolverTest {
     /** dx/dt = -x: exact x(t) = x(0) e^(-t). */
     private static final VelocityField DECAY = (t, x) -> x.neg();
 
-    private static double[] solve(FixedStepSolver solver, VelocityField f, SolveOptions options) {
-        try (TensorScope scope = backend.openScope()) {
-            Tensor x0 = backend.fromArray(X0, X0.length, 1);
+    private double[] solve(FixedStepSolver solver, VelocityField f, SolveOptions options) {
+        try (TensorScope scope = backend().openScope()) {
+            Tensor x0 = backend().fromArray(X0, X0.length, 1);
             return solver.solve(f, x0, options).x().toDoubleArray();
         }
     }
@@ -142,8 +135,8 @@ class FixedStepSolverTest {
             return x.neg();
         };
         List<SolverStep> events = new ArrayList<>();
-        try (TensorScope scope = backend.openScope()) {
-            Solution s = solver.solve(counting, backend.fromArray(X0, X0.length, 1),
+        try (TensorScope scope = backend().openScope()) {
+            Solution s = solver.solve(counting, backend().fromArray(X0, X0.length, 1),
                     SolveOptions.steps(7).withListener(events::add));
             int perStep = java.util.Map.of("euler", 1, "midpoint", 2, "rk4", 4).get(name);
             assertThat(s.nfe()).isEqualTo(7 * perStep).isEqualTo(calls[0]);
@@ -159,8 +152,8 @@ class FixedStepSolverTest {
 
     @Test
     void recordsTheTrajectory() {
-        try (TensorScope scope = backend.openScope()) {
-            Tensor x0 = backend.fromArray(new float[] {1, 2, 3, 4}, 2, 2);
+        try (TensorScope scope = backend().openScope()) {
+            Tensor x0 = backend().fromArray(new float[] {1, 2, 3, 4}, 2, 2);
             Solution s = FixedStepSolver.EULER.solve(DECAY, x0, SolveOptions.steps(4).withTrajectory());
             var traj = s.trajectory().orElseThrow();
             assertThat(traj.times()).containsExactly(0, 0.25, 0.5, 0.75, 1.0);
@@ -173,11 +166,11 @@ class FixedStepSolverTest {
 
     @Test
     void keepsOnlyTheResultAlive() {
-        try (TensorScope scope = backend.openScope()) {
-            Tensor x0 = backend.fromArray(X0, X0.length, 1);
-            long before = backend.liveTensors();
+        try (TensorScope scope = backend().openScope()) {
+            Tensor x0 = backend().fromArray(X0, X0.length, 1);
+            long before = backend().liveTensors();
             FixedStepSolver.RK4.solve(DECAY, x0, SolveOptions.steps(500));
-            assertThat(backend.liveTensors()).isEqualTo(before + 1);
+            assertThat(backend().liveTensors()).isEqualTo(before + 1);
         }
     }
 

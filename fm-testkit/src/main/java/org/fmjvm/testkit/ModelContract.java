@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.fmjvm.api.Backend;
 import org.fmjvm.api.DType;
 import org.fmjvm.api.Tensor;
 import org.fmjvm.api.TensorScope;
@@ -25,12 +24,7 @@ import org.fmjvm.api.model.TimeEmbedding;
 import org.fmjvm.api.model.TrainableModel;
 import org.fmjvm.api.model.VelocityModel;
 import org.fmjvm.api.random.Rng;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -54,46 +48,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Subclass it once per backend and implement {@link #createBackend()}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class ModelContract {
+public abstract class ModelContract extends ScopedBackendSuite {
     /** Velocity tolerance, relative to {@code max(1, max |v_ref|)}. */
     static final double VELOCITY_TOL = 2e-5;
     private static final int D = 3;
-
-    private Backend backend;
-    private TensorScope scope;
-    private long baseline;
-
-    /** @return a freshly opened backend; the suite closes it after the last test */
-    protected abstract Backend createBackend();
-
-    /** Opens the backend once for the suite. */
-    @BeforeAll
-    public final void openBackend() {
-        backend = createBackend();
-    }
-
-    /** Closes the backend. */
-    @AfterAll
-    public final void closeBackend() {
-        if (backend != null) {
-            backend.close();
-        }
-    }
-
-    /** Opens the test's scope. */
-    @BeforeEach
-    public final void openScope() {
-        baseline = backend.liveTensors();
-        scope = backend.openScope();
-    }
-
-    /** Closes the test's scope and checks nothing leaked. */
-    @AfterEach
-    public final void closeScope() {
-        scope.close();
-        assertThat(backend.liveTensors()).as("live tensors after the test").isEqualTo(baseline);
-    }
 
     // ---------------------------------------------------------------- fixtures
 
@@ -132,15 +90,15 @@ public abstract class ModelContract {
         }
 
         Tensor t() {
-            return backend.fromArray(t, rows, 1);
+            return backend().fromArray(t, rows, 1);
         }
 
         Tensor x() {
-            return backend.fromArray(x, rows, D);
+            return backend().fromArray(x, rows, D);
         }
 
         Tensor dxt() {
-            return backend.fromArray(dxt, rows, D);
+            return backend().fromArray(dxt, rows, D);
         }
 
         double[] times() {
@@ -159,6 +117,16 @@ public abstract class ModelContract {
             return rowsOf(dxt);
         }
 
+        /** @return the divergence of {@code ref} at every row, by central finite differences */
+        double[] referenceDivergence(ReferenceMlp ref) {
+            double[][] points = points();
+            double[] out = new double[rows];
+            for (int b = 0; b < rows; b++) {
+                out[b] = ref.divergenceFiniteDifference(t[b], points[b], 1e-5);
+            }
+            return out;
+        }
+
         private double[][] rowsOf(float[] flat) {
             double[][] out = new double[rows][D];
             for (int b = 0; b < rows; b++) {
@@ -168,19 +136,6 @@ public abstract class ModelContract {
             }
             return out;
         }
-    }
-
-    private static List<double[]> doubles(ModelWeights w) {
-        List<double[]> out = new ArrayList<>();
-        for (ModelWeights.Parameter p : w.parameters()) {
-            float[] v = p.values();
-            double[] d = new double[v.length];
-            for (int i = 0; i < v.length; i++) {
-                d[i] = v[i];
-            }
-            out.add(d);
-        }
-        return out;
     }
 
     // ---------------------------------------------------------------- forward
@@ -193,9 +148,9 @@ public abstract class ModelContract {
         ModelWeights w = spec.initialWeights(Rng.seeded(11));
         ReferenceMlp ref = new ReferenceMlp(spec, w);
         Batch batch = new Batch(Rng.seeded(12), 32);
-        try (VelocityModel model = backend.newModel(spec, w)) {
+        try (VelocityModel model = backend().newModel(spec, w)) {
             assertThat(model.spec()).isEqualTo(spec);
-            assertThat(model.backend()).isSameAs(backend);
+            assertThat(model.backend()).isSameAs(backend());
             Tensor v = model.velocity(batch.t(), batch.x());
             assertThat(v.shape()).containsExactly(batch.rows, D);
             assertThat(v.dtype()).isEqualTo(DType.FLOAT32);
@@ -212,7 +167,7 @@ public abstract class ModelContract {
         ModelWeights w = spec.initialWeights(Rng.seeded(3));
         ReferenceMlp ref = new ReferenceMlp(spec, w);
         Batch batch = new Batch(Rng.seeded(4), 8);
-        try (VelocityModel model = backend.newModel(spec, w)) {
+        try (VelocityModel model = backend().newModel(spec, w)) {
             double[] got = model.velocity(0.375, batch.x()).toDoubleArray();
             double[] times = new double[batch.rows];
             java.util.Arrays.fill(times, 0.375);
@@ -226,10 +181,10 @@ public abstract class ModelContract {
     public void weightsRoundTripExactly() {
         ModelSpec spec = spec(Activation.RELU, new TimeEmbedding.Sinusoidal(2));
         ModelWeights w = spec.initialWeights(Rng.seeded(5));
-        try (VelocityModel model = backend.newModel(spec, w)) {
+        try (VelocityModel model = backend().newModel(spec, w)) {
             assertThat(model.weights()).isEqualTo(w);
         }
-        try (TrainableModel model = backend.newTrainableModel(spec, OptimizerSpec.adam(1e-3), w)) {
+        try (TrainableModel model = backend().newTrainableModel(spec, OptimizerSpec.adam(1e-3), w)) {
             assertThat(model.weights()).isEqualTo(w);
             assertThat(model.stepsTaken()).isZero();
             assertThat(model.optimizer()).isEqualTo(OptimizerSpec.adam(1e-3));
@@ -241,16 +196,16 @@ public abstract class ModelContract {
     public void newModelRejectsWeightsOfTheWrongShape() {
         ModelSpec spec = silu();
         ModelWeights other = spec.withDim(2).initialWeights(Rng.seeded(1));
-        assertThatThrownBy(() -> backend.newModel(spec, other)).isInstanceOf(ShapeMismatchException.class);
-        assertThatThrownBy(() -> backend.newTrainableModel(spec, OptimizerSpec.adam(1e-3), other))
+        assertThatThrownBy(() -> backend().newModel(spec, other)).isInstanceOf(ShapeMismatchException.class);
+        assertThatThrownBy(() -> backend().newTrainableModel(spec, OptimizerSpec.adam(1e-3), other))
                 .isInstanceOf(ShapeMismatchException.class);
         List<ModelWeights.Parameter> params = new ArrayList<>(spec.initialWeights(Rng.seeded(1)).parameters());
         ModelWeights.Parameter first = params.get(0);
         int[] s = first.shape();
         params.set(0, new ModelWeights.Parameter(first.name(), new int[] {s[1], s[0]}, first.values()));
         ModelWeights transposed = new ModelWeights(params);
-        assertThatThrownBy(() -> backend.newModel(spec, transposed)).isInstanceOf(ShapeMismatchException.class);
-        assertThat(backend.liveTensors()).isEqualTo(baseline);
+        assertThatThrownBy(() -> backend().newModel(spec, transposed)).isInstanceOf(ShapeMismatchException.class);
+        assertThat(backend().liveTensors()).isEqualTo(baseline());
     }
 
     /** Inputs of the wrong shape are rejected with ShapeMismatchException by every model method. */
@@ -258,13 +213,13 @@ public abstract class ModelContract {
     public void wrongInputShapesAreRejected() {
         ModelSpec spec = silu();
         Batch batch = new Batch(Rng.seeded(6), 8);
-        try (TrainableModel model = backend.newTrainableModel(spec, OptimizerSpec.adam(1e-3),
+        try (TrainableModel model = backend().newTrainableModel(spec, OptimizerSpec.adam(1e-3),
                 spec.initialWeights(Rng.seeded(1)))) {
             Tensor t = batch.t();
             Tensor x = batch.x();
-            Tensor wide = backend.fromArray(new float[8 * (D + 1)], 8, D + 1);
-            Tensor flatT = backend.fromArray(batch.t, 8);
-            Tensor shortT = backend.fromArray(new float[7], 7, 1);
+            Tensor wide = backend().fromArray(new float[8 * (D + 1)], 8, D + 1);
+            Tensor flatT = backend().fromArray(batch.t, 8);
+            Tensor shortT = backend().fromArray(new float[7], 7, 1);
             assertThatThrownBy(() -> model.velocity(t, wide)).isInstanceOf(ShapeMismatchException.class)
                     .hasMessageContaining(String.valueOf(D + 1));
             assertThatThrownBy(() -> model.velocity(flatT, x)).isInstanceOf(ShapeMismatchException.class);
@@ -282,7 +237,7 @@ public abstract class ModelContract {
     @Test
     public void closedModelCannotBeUsed() {
         ModelSpec spec = silu();
-        VelocityModel model = backend.newModel(spec, spec.initialWeights(Rng.seeded(1)));
+        VelocityModel model = backend().newModel(spec, spec.initialWeights(Rng.seeded(1)));
         model.close();
         Batch batch = new Batch(Rng.seeded(6), 4);
         Tensor t = batch.t();
@@ -301,14 +256,10 @@ public abstract class ModelContract {
         ModelWeights w = spec.initialWeights(Rng.seeded(21));
         ReferenceMlp ref = new ReferenceMlp(spec, w);
         Batch batch = new Batch(Rng.seeded(22), 8);
-        try (VelocityModel model = backend.newModel(spec, w)) {
+        try (VelocityModel model = backend().newModel(spec, w)) {
             Tensor div = model.divergence(batch.t(), batch.x());
             assertThat(div.shape()).containsExactly(batch.rows);
-            double[] want = new double[batch.rows];
-            double[][] points = batch.points();
-            for (int b = 0; b < batch.rows; b++) {
-                want[b] = ref.divergenceFiniteDifference(batch.t[b], points[b], 1e-5);
-            }
+            double[] want = batch.referenceDivergence(ref);
             assertCloseScaled("divergence " + spec.describe(), div.toDoubleArray(), want, 1e-4,
                     Math.max(1, maxAbs(want)));
         }
@@ -320,7 +271,7 @@ public abstract class ModelContract {
         ModelSpec spec = spec(Activation.SILU, new TimeEmbedding.Sinusoidal(3));
         ModelWeights w = spec.initialWeights(Rng.seeded(31));
         Batch batch = new Batch(Rng.seeded(32), 8);
-        try (TrainableModel model = backend.newTrainableModel(spec, OptimizerSpec.adam(1e-3), w)) {
+        try (TrainableModel model = backend().newTrainableModel(spec, OptimizerSpec.adam(1e-3), w)) {
             Tensor t = batch.t();
             Tensor x = batch.x();
             double[] exact = model.divergence(t, x).toDoubleArray();
@@ -330,7 +281,7 @@ public abstract class ModelContract {
                 for (int b = 0; b < batch.rows; b++) {
                     e[b * D + i] = 1;
                 }
-                Tensor est = model.divergenceEstimate(t, x, backend.fromArray(e, batch.rows, D));
+                Tensor est = model.divergenceEstimate(t, x, backend().fromArray(e, batch.rows, D));
                 assertThat(est.shape()).containsExactly(batch.rows);
                 double[] v = est.toDoubleArray();
                 for (int b = 0; b < batch.rows; b++) {
@@ -338,12 +289,7 @@ public abstract class ModelContract {
                 }
             }
             assertCloseScaled("sum of basis estimates", sum, exact, 1e-5, Math.max(1, maxAbs(exact)));
-            double[][] points = batch.points();
-            ReferenceMlp ref = new ReferenceMlp(spec, w);
-            double[] want = new double[batch.rows];
-            for (int b = 0; b < batch.rows; b++) {
-                want[b] = ref.divergenceFiniteDifference(batch.t[b], points[b], 1e-5);
-            }
+            double[] want = batch.referenceDivergence(new ReferenceMlp(spec, w));
             assertCloseScaled("sum of basis estimates vs reference", sum, want, 1e-4, Math.max(1, maxAbs(want)));
         }
     }
@@ -356,8 +302,8 @@ public abstract class ModelContract {
         ReferenceMlp ref = new ReferenceMlp(spec, w);
         Batch batch = new Batch(Rng.seeded(42), 8);
         float[] probe = Rng.seeded(43).normals(batch.rows * D);
-        try (VelocityModel model = backend.newModel(spec, w)) {
-            double[] got = model.divergenceEstimate(batch.t(), batch.x(), backend.fromArray(probe, batch.rows, D))
+        try (VelocityModel model = backend().newModel(spec, w)) {
+            double[] got = model.divergenceEstimate(batch.t(), batch.x(), backend().fromArray(probe, batch.rows, D))
                     .toDoubleArray();
             double[][] points = batch.points();
             double[] want = new double[batch.rows];
@@ -384,7 +330,7 @@ public abstract class ModelContract {
         ModelWeights w = spec.initialWeights(Rng.seeded(51));
         Batch batch = new Batch(Rng.seeded(52), 64);
         double refLoss = new ReferenceMlp(spec, w).loss(batch.times(), batch.points(), batch.targets());
-        try (TrainableModel model = backend.newTrainableModel(spec, OptimizerSpec.adam(1e-2), w)) {
+        try (TrainableModel model = backend().newTrainableModel(spec, OptimizerSpec.adam(1e-2), w)) {
             Tensor t = batch.t();
             Tensor x = batch.x();
             Tensor dxt = batch.dxt();
@@ -404,7 +350,7 @@ public abstract class ModelContract {
     public void oneTrainStepLowersTheLoss() {
         ModelSpec spec = spec(Activation.SOFTPLUS, new TimeEmbedding.Sinusoidal(2));
         Batch batch = new Batch(Rng.seeded(62), 64);
-        try (TrainableModel model = backend.newTrainableModel(spec, OptimizerSpec.adam(1e-3),
+        try (TrainableModel model = backend().newTrainableModel(spec, OptimizerSpec.adam(1e-3),
                 spec.initialWeights(Rng.seeded(61)))) {
             Tensor t = batch.t();
             Tensor x = batch.x();
@@ -430,10 +376,10 @@ public abstract class ModelContract {
         List<double[]> grads = new ReferenceMlp(spec, w0).lossGradient(batch.times(), batch.points(),
                 batch.targets());
         double gmax = grads.stream().mapToDouble(Checks::maxAbs).max().orElseThrow();
-        try (TrainableModel model = backend.newTrainableModel(spec, OptimizerSpec.adam(lr), w0)) {
+        try (TrainableModel model = backend().newTrainableModel(spec, OptimizerSpec.adam(lr), w0)) {
             model.trainStep(batch.t(), batch.x(), batch.dxt());
-            List<double[]> before = doubles(w0);
-            List<double[]> after = doubles(model.weights());
+            List<double[]> before = ReferenceMlp.toDoubles(w0);
+            List<double[]> after = ReferenceMlp.toDoubles(model.weights());
             int checked = 0;
             int total = 0;
             for (int p = 0; p < before.size(); p++) {
@@ -466,7 +412,7 @@ public abstract class ModelContract {
         ModelWeights w0 = spec.initialWeights(Rng.seeded(73));
         Batch batch = new Batch(Rng.seeded(74), 64);
         double rate = 3e-3;
-        try (TrainableModel model = backend.newTrainableModel(spec, OptimizerSpec.adam(1e-2), w0)) {
+        try (TrainableModel model = backend().newTrainableModel(spec, OptimizerSpec.adam(1e-2), w0)) {
             assertThat(model.learningRate()).isEqualTo(1e-2);
             model.setLearningRate(rate);
             assertThat(model.learningRate()).isEqualTo(rate);
@@ -474,8 +420,8 @@ public abstract class ModelContract {
             assertThatThrownBy(() -> model.setLearningRate(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
             model.trainStep(batch.t(), batch.x(), batch.dxt());
             double largest = 0;
-            List<double[]> before = doubles(w0);
-            List<double[]> after = doubles(model.weights());
+            List<double[]> before = ReferenceMlp.toDoubles(w0);
+            List<double[]> after = ReferenceMlp.toDoubles(model.weights());
             for (int p = 0; p < before.size(); p++) {
                 for (int i = 0; i < before.get(p).length; i++) {
                     largest = Math.max(largest, Math.abs(before.get(p)[i] - after.get(p)[i]));
@@ -510,7 +456,7 @@ public abstract class ModelContract {
         ModelSpec spec = silu();
         ModelWeights w0 = spec.initialWeights(Rng.seeded(81));
         Rng data = Rng.seeded(82);
-        List<double[]> params = doubles(w0);
+        List<double[]> params = ReferenceMlp.toDoubles(w0);
         ReferenceAdam adam = new ReferenceAdam(optimizer);
         int steps = 3;
         List<boolean[]> clear = new ArrayList<>();
@@ -519,7 +465,7 @@ public abstract class ModelContract {
             java.util.Arrays.fill(c, true);
             clear.add(c);
         }
-        try (TrainableModel model = backend.newTrainableModel(spec, optimizer, w0)) {
+        try (TrainableModel model = backend().newTrainableModel(spec, optimizer, w0)) {
             for (int s = 0; s < steps; s++) {
                 Batch batch = new Batch(data, 64);
                 List<double[]> grads = ReferenceMlp.of(spec, params).lossGradient(batch.times(), batch.points(),
@@ -534,11 +480,11 @@ public abstract class ModelContract {
                         }
                     }
                 }
-                try (TensorScope step = backend.openScope()) {
+                try (TensorScope step = backend().openScope()) {
                     model.trainStep(batch.t(), batch.x(), batch.dxt());
                 }
             }
-            List<double[]> got = doubles(model.weights());
+            List<double[]> got = ReferenceMlp.toDoubles(model.weights());
             double lr = optimizer.learningRate();
             int checked = 0;
             int total = 0;
@@ -553,7 +499,8 @@ public abstract class ModelContract {
                     double err = Math.abs(got.get(p)[i] - want);
                     if (err > 1e-3 * lr * steps + 1e-6 * Math.max(1, Math.abs(want))) {
                         fail(name + ": after " + steps + " steps " + w0.parameters().get(p).name() + "[" + i + "] is "
-                                + got.get(p)[i] + ", reference " + want + " (start " + doubles(w0).get(p)[i] + ")");
+                                + got.get(p)[i] + ", reference " + want + " (start "
+                                + ReferenceMlp.toDoubles(w0).get(p)[i] + ")");
                     }
                 }
             }
@@ -568,22 +515,11 @@ public abstract class ModelContract {
         ModelSpec spec = spec(Activation.SILU, new TimeEmbedding.Sinusoidal(2));
         ModelWeights w0 = spec.initialWeights(Rng.seeded(91));
         OptimizerSpec opt = OptimizerSpec.adam(1e-2).withMaxGradNorm(1.0);
-        try (TrainableModel a = backend.newTrainableModel(spec, opt, w0);
-                TrainableModel b = backend.newTrainableModel(spec, opt, w0)) {
-            Rng data = Rng.seeded(92);
-            for (int s = 0; s < 10; s++) {
-                try (TensorScope step = backend.openScope()) {
-                    Batch batch = new Batch(data, 128);
-                    Tensor t = batch.t();
-                    Tensor x = batch.x();
-                    Tensor dxt = batch.dxt();
-                    double la = a.trainStep(t, x, dxt);
-                    double lb = b.trainStep(t, x, dxt);
-                    assertThat(la).isEqualTo(lb);
-                }
-            }
-            assertThat(a.weights()).isEqualTo(b.weights());
-        }
+        trainSideBySide(spec, opt, w0, 92, 10, 128, (a, b, t, x, dxt) -> {
+            double la = a.trainStep(t, x, dxt);
+            double lb = b.trainStep(t, x, dxt);
+            assertThat(la).isEqualTo(lb);
+        });
     }
 
     /**
@@ -595,25 +531,40 @@ public abstract class ModelContract {
         ModelSpec spec = silu();
         ModelWeights w0 = spec.initialWeights(Rng.seeded(101));
         OptimizerSpec opt = OptimizerSpec.adam(1e-2);
-        try (TrainableModel busy = backend.newTrainableModel(spec, opt, w0);
-                TrainableModel plain = backend.newTrainableModel(spec, opt, w0)) {
-            Rng data = Rng.seeded(102);
-            for (int s = 0; s < 5; s++) {
-                try (TensorScope step = backend.openScope()) {
-                    Batch batch = new Batch(data, 32);
-                    Tensor t = batch.t();
-                    Tensor x = batch.x();
-                    Tensor dxt = batch.dxt();
-                    busy.divergence(t, x);
-                    busy.divergenceEstimate(t, x, dxt);
-                    busy.velocity(t, x);
-                    busy.loss(t, x, dxt);
-                    busy.trainStep(t, x, dxt);
-                    busy.divergence(t, x);
-                    plain.trainStep(t, x, dxt);
+        trainSideBySide(spec, opt, w0, 102, 5, 32, (busy, plain, t, x, dxt) -> {
+            busy.divergence(t, x);
+            busy.divergenceEstimate(t, x, dxt);
+            busy.velocity(t, x);
+            busy.loss(t, x, dxt);
+            busy.trainStep(t, x, dxt);
+            busy.divergence(t, x);
+            plain.trainStep(t, x, dxt);
+        });
+    }
+
+    /** One step of {@link #trainSideBySide}: what a test does with its two models and the step's batch. */
+    @FunctionalInterface
+    private interface PairStep {
+        void run(TrainableModel a, TrainableModel b, Tensor t, Tensor x, Tensor dxt);
+    }
+
+    /**
+     * Builds two trainable models from the same spec, optimizer and weights, runs {@code step} on
+     * both for {@code steps} fresh batches of {@code rows} rows (drawn from {@code Rng.seeded(seed)}),
+     * each step in its own scope, and checks that the two end with bitwise identical weights.
+     */
+    private void trainSideBySide(ModelSpec spec, OptimizerSpec opt, ModelWeights w0, long seed, int steps, int rows,
+            PairStep step) {
+        try (TrainableModel a = backend().newTrainableModel(spec, opt, w0);
+                TrainableModel b = backend().newTrainableModel(spec, opt, w0)) {
+            Rng data = Rng.seeded(seed);
+            for (int s = 0; s < steps; s++) {
+                try (TensorScope scope = backend().openScope()) {
+                    Batch batch = new Batch(data, rows);
+                    step.run(a, b, batch.t(), batch.x(), batch.dxt());
                 }
             }
-            assertThat(busy.weights()).isEqualTo(plain.weights());
+            assertThat(a.weights()).isEqualTo(b.weights());
         }
     }
 }

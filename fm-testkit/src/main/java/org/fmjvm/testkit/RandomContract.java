@@ -7,10 +7,7 @@ import org.fmjvm.api.DType;
 import org.fmjvm.api.Tensor;
 import org.fmjvm.api.TensorScope;
 import org.fmjvm.api.random.Rng;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Random tensors: {@link Backend#randn} and {@link Backend#rand} draw from the caller's {@link Rng},
@@ -20,35 +17,16 @@ import org.junit.jupiter.api.TestInstance;
  *
  * <p>Subclass it once per backend and implement {@link #createBackend()}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class RandomContract {
+public abstract class RandomContract extends BackendSuite {
     private static final int N = 20_000;
-    private Backend backend;
-
-    /** @return a freshly opened backend; the suite closes it after the last test */
-    protected abstract Backend createBackend();
-
-    /** Opens the backend once for the suite. */
-    @BeforeAll
-    public final void openBackend() {
-        backend = createBackend();
-    }
-
-    /** Closes the backend. */
-    @AfterAll
-    public final void closeBackend() {
-        if (backend != null) {
-            backend.close();
-        }
-    }
 
     /** randn with equal seeds gives identical arrays, equal to the generator's normals. */
     @Test
     public void randnIsReproducible() {
-        try (TensorScope scope = backend.openScope()) {
-            Tensor a = backend.randn(Rng.seeded(42), 100, 3);
-            Tensor b = backend.randn(Rng.seeded(42), 100, 3);
-            Tensor c = backend.randn(Rng.seeded(43), 100, 3);
+        try (TensorScope scope = backend().openScope()) {
+            Tensor a = backend().randn(Rng.seeded(42), 100, 3);
+            Tensor b = backend().randn(Rng.seeded(42), 100, 3);
+            Tensor c = backend().randn(Rng.seeded(43), 100, 3);
             assertThat(a.dtype()).isEqualTo(DType.FLOAT32);
             assertThat(a.shape()).containsExactly(100, 3);
             assertThat(a.toFloatArray()).containsExactly(b.toFloatArray());
@@ -60,9 +38,9 @@ public abstract class RandomContract {
     /** rand with equal seeds gives identical arrays, equal to the generator's uniforms. */
     @Test
     public void randIsReproducible() {
-        try (TensorScope scope = backend.openScope()) {
-            Tensor a = backend.rand(Rng.seeded(7), 50, 1);
-            Tensor b = backend.rand(Rng.seeded(7), 50, 1);
+        try (TensorScope scope = backend().openScope()) {
+            Tensor a = backend().rand(Rng.seeded(7), 50, 1);
+            Tensor b = backend().rand(Rng.seeded(7), 50, 1);
             assertThat(a.dtype()).isEqualTo(DType.FLOAT32);
             assertThat(a.shape()).containsExactly(50, 1);
             assertThat(a.toFloatArray()).containsExactly(b.toFloatArray());
@@ -73,8 +51,8 @@ public abstract class RandomContract {
     /** Standard normal draws: mean 0 and variance 1 within 4 standard errors. */
     @Test
     public void randnMomentsArePlausible() {
-        try (TensorScope scope = backend.openScope()) {
-            double[] v = backend.randn(Rng.seeded(2024), N).toDoubleArray();
+        try (TensorScope scope = backend().openScope()) {
+            double[] v = backend().randn(Rng.seeded(2024), N).toDoubleArray();
             double mean = mean(v);
             double var = variance(v, mean);
             assertThat(Math.abs(mean)).as("mean %s", mean).isLessThan(4 / Math.sqrt(N));
@@ -86,8 +64,8 @@ public abstract class RandomContract {
     /** Uniform draws: all in [0, 1), mean 1/2 and variance 1/12 within 4 standard errors. */
     @Test
     public void randMomentsArePlausible() {
-        try (TensorScope scope = backend.openScope()) {
-            double[] u = backend.rand(Rng.seeded(99), N).toDoubleArray();
+        try (TensorScope scope = backend().openScope()) {
+            double[] u = backend().rand(Rng.seeded(99), N).toDoubleArray();
             for (double x : u) {
                 assertThat(x).isGreaterThanOrEqualTo(0).isLessThan(1);
             }

@@ -72,7 +72,8 @@ public final class ReferenceMlp {
         return weights;
     }
 
-    private static List<double[]> toDoubles(ModelWeights weights) {
+    /** @return the parameters of {@code weights} in their order, widened to float64 */
+    static List<double[]> toDoubles(ModelWeights weights) {
         List<double[]> out = new ArrayList<>();
         for (ModelWeights.Parameter p : weights.parameters()) {
             float[] v = p.values();

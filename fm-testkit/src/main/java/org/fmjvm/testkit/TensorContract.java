@@ -17,15 +17,10 @@ import java.util.stream.Stream;
 import org.fmjvm.api.Backend;
 import org.fmjvm.api.DType;
 import org.fmjvm.api.Tensor;
-import org.fmjvm.api.TensorScope;
 import org.fmjvm.api.error.ShapeMismatchException;
 import org.fmjvm.api.random.Rng;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -45,51 +40,21 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <p>Subclass it once per backend and implement {@link #createBackend()}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class TensorContract {
-    private Backend backend;
-    private TensorScope scope;
-    private long baseline;
+public abstract class TensorContract extends ScopedBackendSuite {
     private Rng rng;
 
-    /** @return a freshly opened backend; the suite closes it after the last test */
-    protected abstract Backend createBackend();
-
-    /** Opens the backend once for the suite. */
-    @BeforeAll
-    public final void openBackend() {
-        backend = createBackend();
-    }
-
-    /** Closes the backend. */
-    @AfterAll
-    public final void closeBackend() {
-        if (backend != null) {
-            backend.close();
-        }
-    }
-
-    /** Opens the test's scope and records the live-tensor baseline. */
+    /** Gives every test the same random inputs, whatever ran before it. */
     @BeforeEach
-    public final void openScope() {
-        baseline = backend.liveTensors();
-        scope = backend.openScope();
+    public final void reseed() {
         rng = Rng.seeded(20240611L);
     }
 
-    /** Closes the test's scope and checks nothing leaked. */
-    @AfterEach
-    public final void closeScope() {
-        scope.close();
-        assertThat(backend.liveTensors()).as("live tensors after closing the test's scope").isEqualTo(baseline);
-    }
-
     private Tensor tensor(HostArray a) {
-        return backend.fromArray(a.floats(), a.shape);
+        return backend().fromArray(a.floats(), a.shape);
     }
 
     private Tensor tensor64(HostArray a) {
-        return backend.fromArray(a.data, a.shape);
+        return backend().fromArray(a.data, a.shape);
     }
 
     private HostArray values(double low, double high, int... shape) {
@@ -106,8 +71,8 @@ public abstract class TensorContract {
     @Test
     public void fromFloatArrayRoundTripsInRowMajorOrder() {
         float[] data = {1, 2, 3, 4, 5, 6};
-        Tensor t = backend.fromArray(data, 2, 3);
-        assertThat(t.backend()).isSameAs(backend);
+        Tensor t = backend().fromArray(data, 2, 3);
+        assertThat(t.backend()).isSameAs(backend());
         assertThat(t.dtype()).isEqualTo(DType.FLOAT32);
         assertThat(t.shape()).containsExactly(2, 3);
         assertThat(t.rank()).isEqualTo(2);
@@ -123,7 +88,7 @@ public abstract class TensorContract {
     /** shape() returns a copy. */
     @Test
     public void shapeIsACopy() {
-        Tensor t = backend.fromArray(new float[] {1, 2}, 2, 1);
+        Tensor t = backend().fromArray(new float[] {1, 2}, 2, 1);
         t.shape()[0] = 7;
         assertThat(t.shape()).containsExactly(2, 1);
     }
@@ -132,7 +97,7 @@ public abstract class TensorContract {
     @Test
     public void fromArrayCopiesItsInput() {
         float[] data = {1, 2, 3};
-        Tensor t = backend.fromArray(data, 3);
+        Tensor t = backend().fromArray(data, 3);
         data[0] = 42;
         assertThat(t.toFloatArray()).containsExactly(1, 2, 3);
     }
@@ -141,7 +106,7 @@ public abstract class TensorContract {
     @Test
     public void fromDoubleArrayIsFloat64AndExact() {
         double[] data = {Math.PI, -1e-300, 1.0 / 3, 12345678.123456789, 0, -2.5};
-        Tensor t = backend.fromArray(data, 3, 2);
+        Tensor t = backend().fromArray(data, 3, 2);
         assertThat(t.dtype()).isEqualTo(DType.FLOAT64);
         assertThat(t.shape()).containsExactly(3, 2);
         assertThat(t.toDoubleArray()).containsExactly(data);
@@ -154,7 +119,7 @@ public abstract class TensorContract {
     /** A scalar-shaped tensor ({@code []}) has one element. */
     @Test
     public void scalarShapedTensor() {
-        Tensor s = backend.fromArray(new float[] {2.5f});
+        Tensor s = backend().fromArray(new float[] {2.5f});
         assertThat(s.shape()).isEmpty();
         assertThat(s.rank()).isZero();
         assertThat(s.size()).isEqualTo(1);
@@ -164,20 +129,20 @@ public abstract class TensorContract {
     /** A wrong element count is rejected with a ShapeMismatchException. */
     @Test
     public void fromArrayRejectsWrongElementCount() {
-        assertThatThrownBy(() -> backend.fromArray(new float[5], 2, 3)).isInstanceOf(ShapeMismatchException.class)
+        assertThatThrownBy(() -> backend().fromArray(new float[5], 2, 3)).isInstanceOf(ShapeMismatchException.class)
                 .hasMessageContaining("5").hasMessageContaining("[2, 3]");
-        assertThatThrownBy(() -> backend.fromArray(new double[7], 2, 3)).isInstanceOf(ShapeMismatchException.class)
+        assertThatThrownBy(() -> backend().fromArray(new double[7], 2, 3)).isInstanceOf(ShapeMismatchException.class)
                 .hasMessageContaining("7");
     }
 
     /** full() fills a float32 tensor. */
     @Test
     public void fullFillsFloat32() {
-        Tensor t = backend.full(-1.25, 3, 2);
+        Tensor t = backend().full(-1.25, 3, 2);
         assertThat(t.dtype()).isEqualTo(DType.FLOAT32);
         assertThat(t.shape()).containsExactly(3, 2);
         assertThat(t.toFloatArray()).containsOnly(-1.25f).hasSize(6);
-        Tensor s = backend.full(0.1);
+        Tensor s = backend().full(0.1);
         assertThat(s.shape()).isEmpty();
         assertThat(s.item()).isEqualTo((float) 0.1);
     }
@@ -185,9 +150,9 @@ public abstract class TensorContract {
     /** item() reads the single element and rejects larger tensors. */
     @Test
     public void itemReadsOneElementAndRejectsMore() {
-        assertThat(backend.fromArray(new float[] {-3.5f}, 1, 1).item()).isEqualTo(-3.5);
-        assertThat(backend.fromArray(new double[] {Math.E}, 1).item()).isEqualTo(Math.E);
-        Tensor two = backend.fromArray(new float[] {1, 2}, 2);
+        assertThat(backend().fromArray(new float[] {-3.5f}, 1, 1).item()).isEqualTo(-3.5);
+        assertThat(backend().fromArray(new double[] {Math.E}, 1).item()).isEqualTo(Math.E);
+        Tensor two = backend().fromArray(new float[] {1, 2}, 2);
         assertThatThrownBy(two::item).isInstanceOf(ShapeMismatchException.class).hasMessageContaining("[2]");
     }
 
@@ -287,8 +252,8 @@ public abstract class TensorContract {
     /** Mixing float32 and float64 operands is an IllegalArgumentException, not a silent promotion. */
     @Test
     public void binaryOpsRejectMixedDTypes() {
-        Tensor f = backend.fromArray(new float[] {1, 2}, 2);
-        Tensor d = backend.fromArray(new double[] {1, 2}, 2);
+        Tensor f = backend().fromArray(new float[] {1, 2}, 2);
+        Tensor d = backend().fromArray(new double[] {1, 2}, 2);
         assertThatThrownBy(() -> f.add(d)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> d.mul(f)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> f.concat(d, 0)).isInstanceOf(IllegalArgumentException.class);
@@ -297,7 +262,7 @@ public abstract class TensorContract {
     /** A tensor of another backend is rejected with an IllegalArgumentException. */
     @Test
     public void foreignTensorsAreRejected() {
-        Tensor mine = backend.fromArray(new float[] {1, 2}, 2);
+        Tensor mine = backend().fromArray(new float[] {1, 2}, 2);
         Tensor foreign = foreignTensor(new int[] {2});
         assertThatThrownBy(() -> mine.add(foreign)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> mine.concat(foreign, 0)).isInstanceOf(IllegalArgumentException.class);
@@ -522,7 +487,7 @@ public abstract class TensorContract {
     @Test
     public void reshapeKeepsRowMajorOrder() {
         float[] data = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
-        Tensor t = backend.fromArray(data, 3, 4);
+        Tensor t = backend().fromArray(data, 3, 4);
         Tensor r = t.reshape(2, 6);
         assertThat(r.shape()).containsExactly(2, 6);
         assertThat(r.toFloatArray()).containsExactly(data);
@@ -531,7 +496,7 @@ public abstract class TensorContract {
         assertThat(t.reshape(-1, 2, 2).shape()).containsExactly(3, 2, 2);
         assertThat(t.reshape(-1, 2, 2).toFloatArray()).containsExactly(data);
         assertThat(t.shape()).as("operand unchanged").containsExactly(3, 4);
-        Tensor one = backend.fromArray(new float[] {7}, 1, 1);
+        Tensor one = backend().fromArray(new float[] {7}, 1, 1);
         assertThat(one.reshape().shape()).isEmpty();
         assertThat(one.reshape().item()).isEqualTo(7);
     }
@@ -539,7 +504,7 @@ public abstract class TensorContract {
     /** reshape to a different element count fails with ShapeMismatchException. */
     @Test
     public void reshapeRejectsWrongElementCount() {
-        Tensor t = backend.fromArray(new float[6], 2, 3);
+        Tensor t = backend().fromArray(new float[6], 2, 3);
         assertThatThrownBy(() -> t.reshape(4, 2)).isInstanceOf(ShapeMismatchException.class);
         assertThatThrownBy(() -> t.reshape(4, -1)).isInstanceOf(ShapeMismatchException.class);
     }
@@ -547,18 +512,19 @@ public abstract class TensorContract {
     /** concat along axis 0 and 1 (and -1), row-major order of the result. */
     @Test
     public void concatAlongEachAxis() {
-        Tensor a = backend.fromArray(new float[] {1, 2, 3, 4}, 2, 2);
-        Tensor b = backend.fromArray(new float[] {5, 6}, 1, 2);
+        Tensor a = backend().fromArray(new float[] {1, 2, 3, 4}, 2, 2);
+        Tensor b = backend().fromArray(new float[] {5, 6}, 1, 2);
         Tensor rows = a.concat(b, 0);
         assertThat(rows.shape()).containsExactly(3, 2);
         assertThat(rows.toFloatArray()).containsExactly(1, 2, 3, 4, 5, 6);
-        Tensor c = backend.fromArray(new float[] {7, 8}, 2, 1);
+        Tensor c = backend().fromArray(new float[] {7, 8}, 2, 1);
         Tensor cols = a.concat(c, 1);
         assertThat(cols.shape()).containsExactly(2, 3);
         assertThat(cols.toFloatArray()).containsExactly(1, 2, 7, 3, 4, 8);
         Tensor last = a.concat(c, -1);
         assertThat(last.toFloatArray()).containsExactly(1, 2, 7, 3, 4, 8);
-        Tensor d64 = backend.fromArray(new double[] {1, 2}, 1, 2).concat(backend.fromArray(new double[] {3, 4}, 1, 2), 0);
+        Tensor d64 = backend().fromArray(new double[] {1, 2}, 1, 2)
+                .concat(backend().fromArray(new double[] {3, 4}, 1, 2), 0);
         assertThat(d64.dtype()).isEqualTo(DType.FLOAT64);
         assertThat(d64.toDoubleArray()).containsExactly(1, 2, 3, 4);
     }
@@ -566,21 +532,21 @@ public abstract class TensorContract {
     /** concat with a mismatch off the join axis fails with ShapeMismatchException. */
     @Test
     public void concatRejectsMismatchedShapes() {
-        Tensor a = backend.fromArray(new float[6], 2, 3);
-        Tensor b = backend.fromArray(new float[4], 2, 2);
+        Tensor a = backend().fromArray(new float[6], 2, 3);
+        Tensor b = backend().fromArray(new float[4], 2, 2);
         assertThatThrownBy(() -> a.concat(b, 0)).isInstanceOf(ShapeMismatchException.class);
-        Tensor c = backend.fromArray(new float[3], 3);
+        Tensor c = backend().fromArray(new float[3], 3);
         assertThatThrownBy(() -> a.concat(c, 1)).isInstanceOf(ShapeMismatchException.class);
     }
 
     /** gatherRows selects rows in the given order, repeats allowed. */
     @Test
     public void gatherRowsWithRepeats() {
-        Tensor t = backend.fromArray(new float[] {0, 1, 10, 11, 20, 21}, 3, 2);
+        Tensor t = backend().fromArray(new float[] {0, 1, 10, 11, 20, 21}, 3, 2);
         Tensor g = t.gatherRows(new int[] {2, 0, 2, 1, 2});
         assertThat(g.shape()).containsExactly(5, 2);
         assertThat(g.toFloatArray()).containsExactly(20, 21, 0, 1, 20, 21, 10, 11, 20, 21);
-        Tensor v = backend.fromArray(new double[] {5, 6, 7}, 3);
+        Tensor v = backend().fromArray(new double[] {5, 6, 7}, 3);
         assertThat(v.gatherRows(new int[] {1, 1}).toDoubleArray()).containsExactly(6, 6);
         assertThatThrownBy(() -> t.gatherRows(new int[] {0, 3}))
                 .isInstanceOfAny(IllegalArgumentException.class, IndexOutOfBoundsException.class);
@@ -592,7 +558,7 @@ public abstract class TensorContract {
     @Test
     public void sliceAlongEachAxis() {
         float[] data = {0, 1, 2, 3, 10, 11, 12, 13, 20, 21, 22, 23};
-        Tensor t = backend.fromArray(data, 3, 4);
+        Tensor t = backend().fromArray(data, 3, 4);
         Tensor rows = t.slice(0, 1, 3);
         assertThat(rows.shape()).containsExactly(2, 4);
         assertThat(rows.toFloatArray()).containsExactly(10, 11, 12, 13, 20, 21, 22, 23);
@@ -615,13 +581,13 @@ public abstract class TensorContract {
     @Test
     public void toDTypeBothWays() {
         float[] f = {1.1f, -2.5f, 3e-8f, 1e20f};
-        Tensor t32 = backend.fromArray(f, 2, 2);
+        Tensor t32 = backend().fromArray(f, 2, 2);
         Tensor t64 = t32.toDType(DType.FLOAT64);
         assertThat(t64.dtype()).isEqualTo(DType.FLOAT64);
         assertThat(t64.shape()).containsExactly(2, 2);
         assertThat(t64.toDoubleArray()).containsExactly(1.1f, -2.5f, 3e-8f, 1e20f);
         double[] d = {Math.PI, -1.0 / 3, 1e-30, 123456.789};
-        Tensor back = backend.fromArray(d, 4).toDType(DType.FLOAT32);
+        Tensor back = backend().fromArray(d, 4).toDType(DType.FLOAT32);
         assertThat(back.dtype()).isEqualTo(DType.FLOAT32);
         assertThat(back.toFloatArray()).containsExactly((float) d[0], (float) d[1], (float) d[2], (float) d[3]);
         Tensor same = t32.toDType(DType.FLOAT32);
@@ -634,7 +600,7 @@ public abstract class TensorContract {
     /** A closed tensor cannot be used. */
     @Test
     public void closedTensorCannotBeUsed() {
-        Tensor t = backend.fromArray(new float[] {1, 2}, 2);
+        Tensor t = backend().fromArray(new float[] {1, 2}, 2);
         t.close();
         assertThatThrownBy(t::toFloatArray).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> t.add(1)).isInstanceOf(IllegalStateException.class);

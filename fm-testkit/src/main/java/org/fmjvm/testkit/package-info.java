@@ -11,6 +11,9 @@
  * }
  * }</pre>
  *
- * The suites use fm-api only, so the same tests run unchanged against every backend.
+ * The suites share one lifecycle, {@link org.fmjvm.testkit.BackendSuite} (the backend opened once
+ * per suite and closed after it) and, for suites whose tests each run in their own scope,
+ * {@link org.fmjvm.testkit.ScopedBackendSuite}. They use fm-api only, so the same tests run
+ * unchanged against every backend.
  */
 package org.fmjvm.testkit;

@@ -4,10 +4,7 @@ import ai.djl.engine.EngineException;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 
-import org.fmjvm.api.Backend;
 import org.fmjvm.api.Tensor;
-import org.fmjvm.api.model.ModelSpec;
-import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.OptimizerSpec;
 import org.fmjvm.api.model.TrainableModel;
 
@@ -19,12 +16,11 @@ import org.fmjvm.api.model.TrainableModel;
  *
  * <p>Not thread-safe: a single-threaded session.
  */
-final class DjlTrainableModel implements TrainableModel {
-    private final DjlMlp mlp;
+final class DjlTrainableModel extends DjlMlpModel implements TrainableModel {
     private final DjlAdam adam;
 
     DjlTrainableModel(DjlMlp mlp, OptimizerSpec optimizer) {
-        this.mlp = mlp;
+        super(mlp);
         try {
             this.adam = new DjlAdam(optimizer, mlp.parameters(), mlp.manager());
         } catch (EngineException e) {
@@ -83,42 +79,7 @@ final class DjlTrainableModel implements TrainableModel {
     }
 
     @Override
-    public ModelSpec spec() {
-        return mlp.spec();
-    }
-
-    @Override
-    public Backend backend() {
-        return mlp.backend();
-    }
-
-    @Override
-    public Tensor velocity(Tensor t, Tensor x) {
-        return mlp.velocity(t, x);
-    }
-
-    @Override
-    public Tensor divergence(Tensor t, Tensor x) {
-        return mlp.divergence(t, x);
-    }
-
-    @Override
-    public Tensor divergenceEstimate(Tensor t, Tensor x, Tensor probe) {
-        return mlp.divergenceEstimate(t, x, probe);
-    }
-
-    @Override
-    public ModelWeights weights() {
-        return mlp.weights();
-    }
-
-    @Override
-    public void close() {
-        mlp.close();
-    }
-
-    @Override
     public String toString() {
-        return "djl " + mlp.spec().describe() + ", " + adam.spec();
+        return super.toString() + ", " + adam.spec();
     }
 }

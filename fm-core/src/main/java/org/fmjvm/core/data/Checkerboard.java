@@ -1,6 +1,5 @@
 package org.fmjvm.core.data;
 
-import java.util.Objects;
 import java.util.Optional;
 
 import org.fmjvm.api.random.Rng;
@@ -18,7 +17,7 @@ import org.fmjvm.api.random.Rng;
  *
  * <p>Thread safety: immutable and thread-safe.
  */
-public final class Checkerboard implements Dataset {
+public final class Checkerboard extends AbstractDataset {
 
     /** Half the side of the board: the support lies in {@code [-HALF_WIDTH, HALF_WIDTH)^2}. */
     public static final double HALF_WIDTH = 4.0;
@@ -29,33 +28,18 @@ public final class Checkerboard implements Dataset {
 
     /** Creates the data set; it has no parameters. */
     public Checkerboard() {
+        super(Datasets.CHECKERBOARD, 2);
     }
 
     @Override
-    public String name() {
-        return Datasets.CHECKERBOARD;
-    }
-
-    @Override
-    public int dim() {
-        return 2;
-    }
-
-    @Override
-    public float[] sample(int n, Rng rng) {
-        GaussianMixture.requireCount(n);
-        Objects.requireNonNull(rng, "rng");
-        float[] out = new float[Math.multiplyExact(2, n)];
-        for (int i = 0; i < n; i++) {
-            double s1 = 4 * rng.nextDouble();          // x1 = s1 - 2 in [-2, 2)
-            int c = rng.nextInt(2);
-            double u2 = rng.nextDouble();
-            long ix = (long) Math.floor(s1) - 2;        // the unit cell of x1, exactly
-            long iy = Math.floorMod(ix, 2L) - 2L * c;   // the unit cell of x2 = u2 - 2c + (floor(x1) mod 2)
-            out[2 * i] = inCell(2.0 * ix, 2 * (s1 - Math.floor(s1)));
-            out[2 * i + 1] = inCell(2.0 * iy, 2 * u2);
-        }
-        return out;
+    void drawPoint(Rng rng, float[] out, int at) {
+        double s1 = 4 * rng.nextDouble();          // x1 = s1 - 2 in [-2, 2)
+        int c = rng.nextInt(2);
+        double u2 = rng.nextDouble();
+        long ix = (long) Math.floor(s1) - 2;        // the unit cell of x1, exactly
+        long iy = Math.floorMod(ix, 2L) - 2L * c;   // the unit cell of x2 = u2 - 2c + (floor(x1) mod 2)
+        out[at] = inCell(2.0 * ix, 2 * (s1 - Math.floor(s1)));
+        out[at + 1] = inCell(2.0 * iy, 2 * u2);
     }
 
     /** {@code lo + offset} as a float, kept inside {@code [lo, lo + SQUARE)} despite rounding. */
@@ -88,10 +72,5 @@ public final class Checkerboard implements Dataset {
     @Override
     public String describe() {
         return Datasets.CHECKERBOARD + ": uniform on the 8 filled squares (side 2) of a 4 x 4 checkerboard on [-4, 4)^2";
-    }
-
-    @Override
-    public String toString() {
-        return describe();
     }
 }

@@ -1,8 +1,5 @@
 package org.fmjvm.core.data;
 
-import java.util.Objects;
-import java.util.Optional;
-
 import org.fmjvm.api.random.Rng;
 
 /**
@@ -16,7 +13,7 @@ import org.fmjvm.api.random.Rng;
  *
  * <p>Thread safety: immutable and thread-safe.
  */
-public final class Circles implements Dataset {
+public final class Circles extends AbstractDataset {
 
     /** Inner radius relative to the outer one. */
     public static final double FACTOR = 0.5;
@@ -27,46 +24,21 @@ public final class Circles implements Dataset {
 
     /** Creates the data set; it has no parameters. */
     public Circles() {
+        super(Datasets.CIRCLES, 2);
     }
 
     @Override
-    public String name() {
-        return Datasets.CIRCLES;
-    }
-
-    @Override
-    public int dim() {
-        return 2;
-    }
-
-    @Override
-    public float[] sample(int n, Rng rng) {
-        GaussianMixture.requireCount(n);
-        Objects.requireNonNull(rng, "rng");
-        float[] out = new float[Math.multiplyExact(2, n)];
-        for (int i = 0; i < n; i++) {
-            double r = rng.nextInt(2) == 0 ? 1.0 : FACTOR;
-            double a = 2 * Math.PI * rng.nextDouble();
-            double x = r * Math.cos(a) + NOISE * rng.nextGaussian();
-            double y = r * Math.sin(a) + NOISE * rng.nextGaussian();
-            out[2 * i] = (float) (SCALE * x);
-            out[2 * i + 1] = (float) (SCALE * y);
-        }
-        return out;
-    }
-
-    @Override
-    public Optional<LogDensity> logDensity() {
-        return Optional.empty();
+    void drawPoint(Rng rng, float[] out, int at) {
+        double r = rng.nextInt(2) == 0 ? 1.0 : FACTOR;
+        double a = 2 * Math.PI * rng.nextDouble();
+        double x = r * Math.cos(a) + NOISE * rng.nextGaussian();
+        double y = r * Math.sin(a) + NOISE * rng.nextGaussian();
+        out[at] = (float) (SCALE * x);
+        out[at + 1] = (float) (SCALE * y);
     }
 
     @Override
     public String describe() {
         return Datasets.CIRCLES + ": two concentric circles of radius 3 and 1.5, noise std 0.24 (FFJORD scaling)";
-    }
-
-    @Override
-    public String toString() {
-        return describe();
     }
 }

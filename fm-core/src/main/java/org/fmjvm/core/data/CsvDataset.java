@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -21,7 +20,9 @@ import org.fmjvm.api.random.Rng;
 
 /**
  * The empirical distribution of a user's points, loaded from a CSV file: sampling draws rows
- * uniformly with replacement ({@code rng.nextInt(size())} per point).
+ * uniformly with replacement ({@code rng.nextInt(size())} per point). Its {@link #name()} is the
+ * path as given, e.g. {@code data/points.csv}; an empirical distribution has no
+ * {@link #logDensity() density}.
  *
  * <p>The format: one point per line, fields separated by commas, spaces around fields allowed,
  * every line with the same number of fields; fields are decimal numbers such as {@code 1.5},
@@ -32,7 +33,7 @@ import org.fmjvm.api.random.Rng;
  *
  * <p>Thread safety: immutable and thread-safe.
  */
-public final class CsvDataset implements Dataset {
+public final class CsvDataset extends AbstractDataset {
 
     private static final Pattern DECIMAL =
             Pattern.compile("[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?");
@@ -40,16 +41,13 @@ public final class CsvDataset implements Dataset {
             "infinity", "+infinity", "-infinity");
 
     private final Path file;
-    private final String label;
-    private final int dim;
     private final int size;
     private final float[] points;
     private final List<String> columnNames;
 
     private CsvDataset(Path file, int dim, int size, float[] points, List<String> columnNames) {
+        super(file.toString(), dim);
         this.file = file;
-        this.label = file.toString();
-        this.dim = dim;
         this.size = size;
         this.points = points;
         this.columnNames = columnNames;
@@ -184,8 +182,9 @@ public final class CsvDataset implements Dataset {
      * @throws DataException e.g. {@code points.csv has 3 columns but the checkpoint's model has dimension 2}
      */
     public CsvDataset requireDim(int expected, String whose) {
+        int dim = dim();
         if (dim != expected) {
-            throw new DataException(label + " has " + dim + " column" + (dim == 1 ? "" : "s") + " but " + whose
+            throw new DataException(name() + " has " + dim + " column" + (dim == 1 ? "" : "s") + " but " + whose
                     + " has dimension " + expected + "; use a file with " + expected + " column"
                     + (expected == 1 ? "" : "s") + " per line");
         }
@@ -212,43 +211,16 @@ public final class CsvDataset implements Dataset {
         return columnNames;
     }
 
-    /** @return the path as given, e.g. {@code data/points.csv} */
+    /** Copies a row drawn uniformly: {@code rng.nextInt(size())}. */
     @Override
-    public String name() {
-        return label;
-    }
-
-    @Override
-    public int dim() {
-        return dim;
-    }
-
-    @Override
-    public float[] sample(int n, Rng rng) {
-        GaussianMixture.requireCount(n);
-        Objects.requireNonNull(rng, "rng");
-        float[] out = new float[Math.multiplyExact(n, dim)];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(points, rng.nextInt(size) * dim, out, i * dim, dim);
-        }
-        return out;
-    }
-
-    /** @return empty: an empirical distribution has no density */
-    @Override
-    public Optional<LogDensity> logDensity() {
-        return Optional.empty();
+    void drawPoint(Rng rng, float[] out, int at) {
+        System.arraycopy(points, rng.nextInt(size) * dim(), out, at, dim());
     }
 
     @Override
     public String describe() {
-        return "CSV " + label + ": " + size + " point" + (size == 1 ? "" : "s") + " in " + dim + "D"
+        return "CSV " + name() + ": " + size + " point" + (size == 1 ? "" : "s") + " in " + dim() + "D"
                 + (columnNames.isEmpty() ? "" : " (columns " + String.join(", ", columnNames) + ")")
                 + ", sampled uniformly with replacement";
-    }
-
-    @Override
-    public String toString() {
-        return describe();
     }
 }

@@ -22,11 +22,9 @@ import org.fmjvm.api.random.Rng;
  *
  * <p>Thread safety: immutable and thread-safe.
  */
-public final class GaussianMixture implements Dataset {
+public final class GaussianMixture extends AbstractDataset {
 
-    private final String name;
     private final String description;
-    private final int dim;
     private final double[][] means;
     private final double std;
     private final double[] weights;
@@ -48,50 +46,17 @@ public final class GaussianMixture implements Dataset {
     }
 
     private GaussianMixture(String name, List<double[]> means, double std, double[] weights, String description) {
-        this.name = Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(means, "means");
-        Objects.requireNonNull(weights, "weights");
-        if (means.isEmpty()) {
-            throw new ConfigurationException("a Gaussian mixture needs at least one mean, got none");
-        }
-        if (!(std > 0) || !Double.isFinite(std)) {
-            throw new ConfigurationException("mixture standard deviation must be a finite number > 0, got " + std);
-        }
-        if (weights.length != means.size()) {
-            throw new ConfigurationException("a Gaussian mixture needs one weight per mean: " + means.size()
-                    + " means but " + weights.length + " weights");
-        }
-        int d = Objects.requireNonNull(means.get(0), "means[0]").length;
-        if (d < 1) {
-            throw new ConfigurationException("mixture means must have at least one coordinate");
-        }
+        super(Objects.requireNonNull(name, "name"), checkedDim(means, std, weights));
+        int d = dim();
         int k = means.size();
         this.means = new double[k][];
         for (int i = 0; i < k; i++) {
-            double[] mu = Objects.requireNonNull(means.get(i), "means[" + i + "]");
-            if (mu.length != d) {
-                throw new ConfigurationException("mixture mean " + i + " has " + mu.length
-                        + " coordinates but mean 0 has " + d);
-            }
-            for (double v : mu) {
-                if (!Double.isFinite(v)) {
-                    throw new ConfigurationException("mixture mean " + i + " is not finite: " + Arrays.toString(mu));
-                }
-            }
-            this.means[i] = mu.clone();
+            this.means[i] = means.get(i).clone();
         }
         double total = 0;
         for (double w : weights) {
-            if (!(w >= 0) || !Double.isFinite(w)) {
-                throw new ConfigurationException("mixture weights must be finite and >= 0, got "
-                        + Arrays.toString(weights));
-            }
             total += w;
         }
-        if (!(total > 0)) {
-            throw new ConfigurationException("mixture weights must not all be zero");
-        }
-        this.dim = d;
         this.std = std;
         this.weights = new double[k];
         this.logWeights = new double[k];
@@ -111,6 +76,56 @@ public final class GaussianMixture implements Dataset {
         this.description = description != null ? description
                 : name + ": mixture of " + k + " Gaussians N(mu_k, " + std + "^2 I) in " + d + "D"
                         + (equal ? ", equal weights" : ", weights " + Arrays.toString(this.weights));
+    }
+
+    /**
+     * Checks the constructor's arguments before anything is built from them.
+     *
+     * @return the dimension of the means
+     * @throws ConfigurationException if a value is out of range or the dimensions disagree
+     */
+    private static int checkedDim(List<double[]> means, double std, double[] weights) {
+        Objects.requireNonNull(means, "means");
+        Objects.requireNonNull(weights, "weights");
+        if (means.isEmpty()) {
+            throw new ConfigurationException("a Gaussian mixture needs at least one mean, got none");
+        }
+        if (!(std > 0) || !Double.isFinite(std)) {
+            throw new ConfigurationException("mixture standard deviation must be a finite number > 0, got " + std);
+        }
+        if (weights.length != means.size()) {
+            throw new ConfigurationException("a Gaussian mixture needs one weight per mean: " + means.size()
+                    + " means but " + weights.length + " weights");
+        }
+        int d = Objects.requireNonNull(means.get(0), "means[0]").length;
+        if (d < 1) {
+            throw new ConfigurationException("mixture means must have at least one coordinate");
+        }
+        int k = means.size();
+        for (int i = 0; i < k; i++) {
+            double[] mu = Objects.requireNonNull(means.get(i), "means[" + i + "]");
+            if (mu.length != d) {
+                throw new ConfigurationException("mixture mean " + i + " has " + mu.length
+                        + " coordinates but mean 0 has " + d);
+            }
+            for (double v : mu) {
+                if (!Double.isFinite(v)) {
+                    throw new ConfigurationException("mixture mean " + i + " is not finite: " + Arrays.toString(mu));
+                }
+            }
+        }
+        double total = 0;
+        for (double w : weights) {
+            if (!(w >= 0) || !Double.isFinite(w)) {
+                throw new ConfigurationException("mixture weights must be finite and >= 0, got "
+                        + Arrays.toString(weights));
+            }
+            total += w;
+        }
+        if (!(total > 0)) {
+            throw new ConfigurationException("mixture weights must not all be zero");
+        }
+        return d;
     }
 
     /**
@@ -161,16 +176,6 @@ public final class GaussianMixture implements Dataset {
                         + "2 pi k / 8");
     }
 
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public int dim() {
-        return dim;
-    }
-
     /** @return the number of components {@code K} */
     public int components() {
         return means.length;
@@ -204,18 +209,12 @@ public final class GaussianMixture implements Dataset {
     }
 
     @Override
-    public float[] sample(int n, Rng rng) {
-        requireCount(n);
-        Objects.requireNonNull(rng, "rng");
-        float[] out = new float[Math.multiplyExact(n, dim)];
-        for (int i = 0; i < n; i++) {
-            int k = equalWeights ? rng.nextInt(means.length) : pick(rng.nextDouble());
-            double[] mu = means[k];
-            for (int d = 0; d < dim; d++) {
-                out[i * dim + d] = (float) (mu[d] + std * rng.nextGaussian());
-            }
+    void drawPoint(Rng rng, float[] out, int at) {
+        int k = equalWeights ? rng.nextInt(means.length) : pick(rng.nextDouble());
+        double[] mu = means[k];
+        for (int d = 0; d < mu.length; d++) {
+            out[at + d] = (float) (mu[d] + std * rng.nextGaussian());
         }
-        return out;
     }
 
     private int pick(double u) {
@@ -242,11 +241,8 @@ public final class GaussianMixture implements Dataset {
      * @return {@code log q(x_row)} in nats
      */
     public double logDensityAt(float[] points, int row) {
-        int base = row * dim;
-        if (row < 0 || base + dim > points.length) {
-            throw new ArrayIndexOutOfBoundsException("row " + row + " is not in an array of "
-                    + points.length / dim + " points of dimension " + dim);
-        }
+        int dim = dim();
+        int base = rowStart(points, row);
         double[] x = new double[dim];
         for (int d = 0; d < dim; d++) {
             x[d] = points[base + d];
@@ -259,6 +255,7 @@ public final class GaussianMixture implements Dataset {
      * @return {@code log q(x)} in nats, computed as in {@link #logDensityAt(float[], int)}
      */
     public double logDensity(double[] x) {
+        int dim = dim();
         if (x.length != dim) {
             throw new IllegalArgumentException("point has " + x.length + " coordinates, mixture has dimension " + dim);
         }
@@ -292,6 +289,7 @@ public final class GaussianMixture implements Dataset {
      * @return the index of the mean nearest to row {@code row} (Euclidean; the lowest index on a tie)
      */
     public int nearestMode(float[] points, int row) {
+        int dim = dim();
         int base = row * dim;
         int best = 0;
         double bestD2 = Double.POSITIVE_INFINITY;
@@ -319,6 +317,7 @@ public final class GaussianMixture implements Dataset {
      * @return {@code K} fractions summing to 1
      */
     public double[] modeFractions(float[] points, int n) {
+        int dim = dim();
         if (n < 1 || (long) n * dim > points.length) {
             throw new IllegalArgumentException("need 1.." + points.length / dim + " rows of dimension " + dim
                     + ", got n = " + n);
@@ -337,16 +336,5 @@ public final class GaussianMixture implements Dataset {
     @Override
     public String describe() {
         return description;
-    }
-
-    @Override
-    public String toString() {
-        return describe();
-    }
-
-    static void requireCount(int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("number of points must be >= 0, got " + n);
-        }
     }
 }

@@ -1,6 +1,5 @@
 package org.fmjvm.core.data;
 
-import java.util.Objects;
 import java.util.Optional;
 
 import org.fmjvm.api.random.Rng;
@@ -9,40 +8,33 @@ import org.fmjvm.api.random.Rng;
  * The flow's default source {@code p0 = N(0, I_dim)} (at {@code t = 0}): sampling and exact log
  * density {@code log p0(x) = -dim/2 log(2 pi) - |x|^2 / 2}.
  *
- * <p>Sampling takes {@code n * dim} normals from {@link Rng#normals(int)}, row by row.
+ * <p>Sampling takes {@code n * dim} normals from {@link Rng#nextGaussian()}, row by row: the same
+ * values as {@link Rng#normals(int) rng.normals(n * dim)}.
  *
  * <p>Thread safety: immutable and thread-safe.
  */
-public final class GaussianSource implements Dataset {
+public final class GaussianSource extends AbstractDataset {
 
     /** The name this source reports. */
     public static final String NAME = "standard-normal";
 
-    private final int dim;
-
     /** @param dim the dimension, {@code >= 1} */
     public GaussianSource(int dim) {
+        super(NAME, checkedDim(dim));
+    }
+
+    private static int checkedDim(int dim) {
         if (dim < 1) {
             throw new IllegalArgumentException("dimension must be >= 1, got " + dim);
         }
-        this.dim = dim;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int dim() {
         return dim;
     }
 
     @Override
-    public float[] sample(int n, Rng rng) {
-        GaussianMixture.requireCount(n);
-        Objects.requireNonNull(rng, "rng");
-        return rng.normals(Math.multiplyExact(n, dim));
+    void drawPoint(Rng rng, float[] out, int at) {
+        for (int d = 0; d < dim(); d++) {
+            out[at + d] = (float) rng.nextGaussian();
+        }
     }
 
     /**
@@ -51,11 +43,8 @@ public final class GaussianSource implements Dataset {
      * @return {@code log p0(x_row)} in nats, in float64
      */
     public double logDensityAt(float[] points, int row) {
-        int base = row * dim;
-        if (row < 0 || base + dim > points.length) {
-            throw new ArrayIndexOutOfBoundsException("row " + row + " is not in an array of "
-                    + points.length / dim + " points of dimension " + dim);
-        }
+        int dim = dim();
+        int base = rowStart(points, row);
         double s = 0;
         for (int d = 0; d < dim; d++) {
             double v = points[base + d];
@@ -71,11 +60,6 @@ public final class GaussianSource implements Dataset {
 
     @Override
     public String describe() {
-        return NAME + ": N(0, I_" + dim + ")";
-    }
-
-    @Override
-    public String toString() {
-        return describe();
+        return NAME + ": N(0, I_" + dim() + ")";
     }
 }

@@ -1,8 +1,5 @@
 package org.fmjvm.core.data;
 
-import java.util.Objects;
-import java.util.Optional;
-
 import org.fmjvm.api.random.Rng;
 
 /**
@@ -16,7 +13,7 @@ import org.fmjvm.api.random.Rng;
  *
  * <p>Thread safety: immutable and thread-safe.
  */
-public final class Moons implements Dataset {
+public final class Moons extends AbstractDataset {
 
     /** Noise std before the factor-2 scaling. */
     public static final double NOISE = 0.1;
@@ -29,48 +26,23 @@ public final class Moons implements Dataset {
 
     /** Creates the data set; it has no parameters. */
     public Moons() {
+        super(Datasets.MOONS, 2);
     }
 
     @Override
-    public String name() {
-        return Datasets.MOONS;
-    }
-
-    @Override
-    public int dim() {
-        return 2;
-    }
-
-    @Override
-    public float[] sample(int n, Rng rng) {
-        GaussianMixture.requireCount(n);
-        Objects.requireNonNull(rng, "rng");
-        float[] out = new float[Math.multiplyExact(2, n)];
-        for (int i = 0; i < n; i++) {
-            boolean upper = rng.nextInt(2) == 0;
-            double a = Math.PI * rng.nextDouble();
-            double x = upper ? Math.cos(a) : 1 - Math.cos(a);
-            double y = upper ? Math.sin(a) : 0.5 - Math.sin(a);
-            x += NOISE * rng.nextGaussian();
-            y += NOISE * rng.nextGaussian();
-            out[2 * i] = (float) (SCALE * x + SHIFT_X);
-            out[2 * i + 1] = (float) (SCALE * y + SHIFT_Y);
-        }
-        return out;
-    }
-
-    @Override
-    public Optional<LogDensity> logDensity() {
-        return Optional.empty();
+    void drawPoint(Rng rng, float[] out, int at) {
+        boolean upper = rng.nextInt(2) == 0;
+        double a = Math.PI * rng.nextDouble();
+        double x = upper ? Math.cos(a) : 1 - Math.cos(a);
+        double y = upper ? Math.sin(a) : 0.5 - Math.sin(a);
+        x += NOISE * rng.nextGaussian();
+        y += NOISE * rng.nextGaussian();
+        out[at] = (float) (SCALE * x + SHIFT_X);
+        out[at + 1] = (float) (SCALE * y + SHIFT_Y);
     }
 
     @Override
     public String describe() {
         return Datasets.MOONS + ": two interleaved half circles of radius 2, noise std 0.2 (FFJORD scaling)";
-    }
-
-    @Override
-    public String toString() {
-        return describe();
     }
 }

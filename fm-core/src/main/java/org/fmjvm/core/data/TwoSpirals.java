@@ -1,8 +1,5 @@
 package org.fmjvm.core.data;
 
-import java.util.Objects;
-import java.util.Optional;
-
 import org.fmjvm.api.random.Rng;
 
 /**
@@ -16,7 +13,7 @@ import org.fmjvm.api.random.Rng;
  *
  * <p>Thread safety: immutable and thread-safe.
  */
-public final class TwoSpirals implements Dataset {
+public final class TwoSpirals extends AbstractDataset {
 
     /** Largest spiral angle in radians (540 degrees). */
     public static final double MAX_ANGLE = 3 * Math.PI;
@@ -25,47 +22,22 @@ public final class TwoSpirals implements Dataset {
 
     /** Creates the data set; it has no parameters. */
     public TwoSpirals() {
+        super(Datasets.TWO_SPIRALS, 2);
     }
 
     @Override
-    public String name() {
-        return Datasets.TWO_SPIRALS;
-    }
-
-    @Override
-    public int dim() {
-        return 2;
-    }
-
-    @Override
-    public float[] sample(int n, Rng rng) {
-        GaussianMixture.requireCount(n);
-        Objects.requireNonNull(rng, "rng");
-        float[] out = new float[Math.multiplyExact(2, n)];
-        for (int i = 0; i < n; i++) {
-            double r = Math.sqrt(rng.nextDouble()) * MAX_ANGLE;
-            double x = -Math.cos(r) * r + 0.5 * rng.nextDouble();
-            double y = Math.sin(r) * r + 0.5 * rng.nextDouble();
-            double sign = rng.nextInt(2) == 0 ? 1 : -1;
-            out[2 * i] = (float) (sign * x / 3 + NOISE * rng.nextGaussian());
-            out[2 * i + 1] = (float) (sign * y / 3 + NOISE * rng.nextGaussian());
-        }
-        return out;
-    }
-
-    @Override
-    public Optional<LogDensity> logDensity() {
-        return Optional.empty();
+    void drawPoint(Rng rng, float[] out, int at) {
+        double r = Math.sqrt(rng.nextDouble()) * MAX_ANGLE;
+        double x = -Math.cos(r) * r + 0.5 * rng.nextDouble();
+        double y = Math.sin(r) * r + 0.5 * rng.nextDouble();
+        double sign = rng.nextInt(2) == 0 ? 1 : -1;
+        out[at] = (float) (sign * x / 3 + NOISE * rng.nextGaussian());
+        out[at + 1] = (float) (sign * y / 3 + NOISE * rng.nextGaussian());
     }
 
     @Override
     public String describe() {
         return Datasets.TWO_SPIRALS + ": two interleaved spirals of 1.5 turns, radius up to about 3.3, noise std 0.1 "
                 + "(FFJORD construction)";
-    }
-
-    @Override
-    public String toString() {
-        return describe();
     }
 }

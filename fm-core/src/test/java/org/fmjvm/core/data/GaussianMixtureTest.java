@@ -86,33 +86,13 @@ class GaussianMixtureTest {
     @Test
     void fourGaussianDensityIntegratesToOne() {
         LogDensity q = GaussianMixture.fourGaussians().logDensity().orElseThrow();
-        double h = 0.02;
-        double total = 0;
-        float[] p = new float[2];
-        for (double x = -8 + h / 2; x < 8; x += h) {
-            for (double y = -8 + h / 2; y < 8; y += h) {
-                p[0] = (float) x;
-                p[1] = (float) y;
-                total += Math.exp(q.at(p, 0));
-            }
-        }
-        assertThat(total * h * h).isCloseTo(1.0, within(2e-3));
+        assertThat(Quadrature.overSquare(q, 8, 0.02)).isCloseTo(1.0, within(2e-3));
     }
 
     @Test
     void eightGaussianAndWeightedDensitiesIntegrateToOne() {
         LogDensity q8 = GaussianMixture.eightGaussians().logDensity().orElseThrow();
-        double h = 0.02;
-        double total = 0;
-        float[] p = new float[2];
-        for (double x = -8 + h / 2; x < 8; x += h) {
-            for (double y = -8 + h / 2; y < 8; y += h) {
-                p[0] = (float) x;
-                p[1] = (float) y;
-                total += Math.exp(q8.at(p, 0));
-            }
-        }
-        assertThat(total * h * h).isCloseTo(1.0, within(2e-3));
+        assertThat(Quadrature.overSquare(q8, 8, 0.02)).isCloseTo(1.0, within(2e-3));
 
         GaussianMixture w = new GaussianMixture("w", List.of(new double[] {-1}, new double[] {2}), 0.7,
                 new double[] {2, 1});

@@ -3,21 +3,19 @@ package org.fmjvm.examples.figures;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
 import java.util.Objects;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.fmjvm.core.io.AtomicFiles;
 
-/** Writes PNG files atomically: encode into a temporary sibling, then rename it over the target. */
+/**
+ * Writes PNG files atomically, through {@link AtomicFiles}: encode into a temporary sibling, then
+ * rename it over the target.
+ */
 final class Png {
 
   /** Encodes an image onto a stream (a seam for tests to inject encoding failures). */
@@ -49,42 +47,18 @@ final class Png {
   }
 
   /**
-   * Writes {@code image} to {@code out} with {@code encoder}: the bytes go to a temporary file in
-   * the same directory, are forced to disk, and the file is then renamed over {@code out}. If
-   * anything fails, the temporary file is deleted and an existing {@code out} is left as it was.
+   * Writes {@code image} to {@code out} with {@code encoder}, atomically ({@link AtomicFiles}): the
+   * bytes go to a temporary file in the same directory, are forced to disk, and the file is then
+   * renamed over {@code out}. If anything fails, the temporary file is deleted and an existing
+   * {@code out} is left as it was.
+   *
+   * @throws IOException if encoding or writing fails, or {@code out} is not a file path (e.g. a
+   *     directory)
    */
   static void write(Path out, BufferedImage image, Encoder encoder) throws IOException {
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(image, "image");
-    Path target = out.toAbsolutePath();
-    Path dir = target.getParent();
-    if (dir == null || target.getFileName() == null) {
-      throw new IllegalArgumentException("out must name a file, got " + out);
-    }
-    if (Files.isDirectory(target)) {
-      throw new IllegalArgumentException("out must name a file, but " + target + " is a directory");
-    }
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-    try {
-      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-           OutputStream stream = Channels.newOutputStream(channel)) {
-        encoder.encode(image, stream);
-        stream.flush();
-        channel.force(true);
-      }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } catch (IOException | RuntimeException | Error failure) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException cleanup) {
-        failure.addSuppressed(cleanup);
-      }
-      throw failure;
-    }
+    Objects.requireNonNull(encoder, "encoder");
+    AtomicFiles.write(out, stream -> encoder.encode(image, stream));
   }
 }
