@@ -69,19 +69,26 @@ public final class DjlBackend implements Backend {
     private final PtNDManager root;
     private final DjlOptions options;
     private final ThreadGovernor governor;
+    private final String mklDispatch;
     private final String description;
     private final AtomicLong live = new AtomicLong();
     private final ThreadLocal<ArrayDeque<DjlScope>> scopes = ThreadLocal.withInitial(ArrayDeque::new);
     private volatile boolean closed;
 
-    private DjlBackend(Engine engine, DjlOptions options, ThreadGovernor governor) {
+    private DjlBackend(Engine engine, DjlOptions options, ThreadGovernor governor, String mklDispatch) {
         this.engine = engine;
         this.options = options;
         this.governor = governor;
         this.root = (PtNDManager) engine.newBaseManager(ai.djl.Device.cpu());
         this.root.setName("fm-djl-backend");
         this.description = "PyTorch " + engine.getVersion() + " via DJL " + Engine.getDjlVersion() + " on "
-                + options.device() + ", threads " + governor.describe();
+                + options.device() + ", threads " + governor.describe() + ", " + mklDispatch;
+        this.mklDispatch = mklDispatch;
+    }
+
+    /** @return what was done about MKL's kernel dispatch (see {@link MklDispatch}) */
+    String mklDispatch() {
+        return mklDispatch;
     }
 
     /**
@@ -104,6 +111,16 @@ public final class DjlBackend implements Backend {
      *     cannot be loaded
      */
     public static DjlBackend open(DjlOptions options) {
+        return open(options, MklDispatch.Mode.AUTO);
+    }
+
+    /**
+     * @param options threads and device
+     * @param mklDispatch whether to let MKL pick kernels by instruction set on non-Intel CPUs
+     *     (see {@link MklDispatch}); only the first backend opened in a process decides
+     * @return the backend
+     */
+    static DjlBackend open(DjlOptions options, MklDispatch.Mode mklDispatch) {
         Objects.requireNonNull(options, "options");
         if (!options.device().type().equals("cpu")) {
             throw new BackendException("djl: device '" + options.device() + "' is not available: the CUDA natives for"
@@ -112,6 +129,7 @@ public final class DjlBackend implements Backend {
         }
         setIfAbsent("ai.djl.offline", "true");
         setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
+        String dispatch = MklDispatch.prepare(mklDispatch);
         Engine engine;
         try {
             engine = Engine.getEngine(ENGINE);
@@ -120,11 +138,15 @@ public final class DjlBackend implements Backend {
                     + " ai.djl.pytorch:pytorch-native-cpu:2.7.1:linux-x86_64 is on the class path and that this is"
                     + " linux-x86_64", e);
         }
+        String reproducible = MklDispatch.strictReproducibility(ai.djl.pytorch.jni.LibUtils.getLibtorchPath());
+        if (!reproducible.equals("MKL strict reproducibility")) {
+            LOG.warn("{}: training may differ in the last bits between thread counts", reproducible);
+        }
         ThreadGovernor governor = options.autoThreads()
                 ? ThreadGovernor.adaptive(Math.min(MAX_AUTO_THREADS, Runtime.getRuntime().availableProcessors()),
                         System::nanoTime, ThreadGovernor.Tuning.defaults())
                 : ThreadGovernor.fixed(options.threads());
-        DjlBackend backend = new DjlBackend(engine, options, governor);
+        DjlBackend backend = new DjlBackend(engine, options, governor, dispatch);
         LOG.debug("opened {}", backend.description);
         return backend;
     }

@@ -31,8 +31,10 @@ class DjlBackendTest {
         int cores = Math.min(4, Runtime.getRuntime().availableProcessors());
         try (DjlBackend auto = DjlBackend.open(); DjlBackend pinned = DjlBackend.open(new DjlOptions(1, Device.CPU))) {
             assertThat(auto.name()).isEqualTo("djl");
-            assertThat(auto.description()).isEqualTo("PyTorch 2.7.1 via DJL 0.36.0 on cpu, threads auto (1.." + cores + ")");
-            assertThat(pinned.description()).isEqualTo("PyTorch 2.7.1 via DJL 0.36.0 on cpu, threads 1");
+            assertThat(auto.description()).isEqualTo("PyTorch 2.7.1 via DJL 0.36.0 on cpu, threads auto (1.." + cores
+                    + "), " + auto.mklDispatch());
+            assertThat(pinned.description()).isEqualTo("PyTorch 2.7.1 via DJL 0.36.0 on cpu, threads 1, "
+                    + pinned.mklDispatch());
             assertThat(auto.device()).isEqualTo(Device.CPU);
             assertThat(auto.capabilities()).containsExactlyInAnyOrder(Capability.EXACT_DIVERGENCE, Capability.FLOAT64);
             assertThat(System.getProperty("ai.djl.offline")).isEqualTo("true");

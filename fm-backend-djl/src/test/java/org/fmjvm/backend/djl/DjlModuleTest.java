@@ -51,8 +51,8 @@ class DjlModuleTest {
         ComponentFactory<?> f = factory();
         assertThat(f.name()).isEqualTo("djl");
         assertThat(f.rank()).isEqualTo(100);
-        assertThat(f.parameters()).extracting(ParamSpec::name).containsExactly("threads", "device");
-        assertThat(f.parameters()).extracting(ParamSpec::defaultValue).containsExactly("auto", "cpu");
+        assertThat(f.parameters()).extracting(ParamSpec::name).containsExactly("threads", "device", "mkl-dispatch");
+        assertThat(f.parameters()).extracting(ParamSpec::defaultValue).containsExactly("auto", "cpu", "auto");
         assertThat(f.description()).contains("PyTorch");
     }
 
@@ -63,7 +63,7 @@ class DjlModuleTest {
             assertThat(b.description()).contains("threads auto");
         }
         try (Backend b = (Backend) f.create(params(f, Map.of("threads", "1")))) {
-            assertThat(b.description()).endsWith("threads 1");
+            assertThat(b.description()).contains("threads 1, MKL");
         }
         assertThatThrownBy(() -> f.create(params(f, Map.of("threads", "lots"))))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("lots");
