@@ -72,6 +72,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the measurements as JSON.")
     Path json;
 
+    @Option(names = "--wait-idle", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Before each timing section wait up to SECONDS until other processes use < 0.25 cores, as the"
+                    + " reference script does (default: ${DEFAULT-VALUE}: don't wait).")
+    double waitIdle;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -86,8 +91,11 @@ final class BenchCommand implements Callable<Integer> {
         try (FmRuntime fm = FlowMatching.bootstrap(components.config().withSolver(org.fmjvm.core.ComponentChoice.of("euler")))) {
             out.println("backend: " + fm.backend().description());
             out.flush();
+            IdleGate.await(waitIdle, "train-step timing, batch 256");
             double ms256 = trainStepMillis(fm, 256, steps, 100);
+            IdleGate.await(waitIdle, "train-step timing, batch 4096");
             double ms4096 = trainStepMillis(fm, 4096, Math.max(10, steps / 5), 40);
+            IdleGate.await(waitIdle, "sampling timing");
             double perSecond = samplesPerSecond(fm);
             result.put("backend", fm.backend().description());
             result.put("train_step_256_median_ms", ms256);

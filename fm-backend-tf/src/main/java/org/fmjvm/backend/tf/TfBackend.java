@@ -1,0 +1,367 @@
+package org.fmjvm.backend.tf;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import org.fmjvm.api.Backend;
+import org.fmjvm.api.Capability;
+import org.fmjvm.api.Device;
+import org.fmjvm.api.Shapes;
+import org.fmjvm.api.Tensor;
+import org.fmjvm.api.TensorScope;
+import org.fmjvm.api.error.BackendException;
+import org.fmjvm.api.error.ShapeMismatchException;
+import org.fmjvm.api.model.ModelSpec;
+import org.fmjvm.api.model.ModelWeights;
+import org.fmjvm.api.model.OptimizerSpec;
+import org.fmjvm.api.model.TrainableModel;
+import org.fmjvm.api.model.VelocityModel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tensorflow.TensorFlow;
+import org.tensorflow.internal.c_api.TFE_TensorHandle;
+
+/**
+ * The {@code tf} backend: TensorFlow 2.18 through TensorFlow Java 1.1, with the CPU natives bundled
+ * in the Maven jars (extracted by JavaCPP to {@code ~/.javacpp/cache} on first use).
+ *
+ * <p><b>Execution.</b> One TensorFlow eager context per backend ({@link TfRuntime}, through the C
+ * API that TF Java ships). Tensor operations are single eager operations; the MLP's forward pass,
+ * loss, training step and divergence probe are TensorFlow functions built once per architecture with
+ * TF Java's graph API (gradients by {@code Graph.addGradients}) and called like operations.
+ *
+ * <p><b>Memory.</b> A {@link Tensor} owns one native tensor handle; each {@link TensorScope} keeps the
+ * set of tensors made in it on its thread, {@code keep} moves a tensor's ownership to the enclosing
+ * scope (nothing is copied: all scopes share the backend's context), and closing a scope deletes the
+ * handles, which frees the buffers no other handle shares. Models own their weights (and optimizer
+ * state) as handles and free them on close. {@link #nativeHandles()} counts every live native handle,
+ * including the models'.
+ *
+ * <p><b>Threads.</b> See {@link TfThreads}: a fixed intra-op count for the whole process (the first
+ * backend decides) and inter-op threads per backend; TensorFlow's pools do not collapse under load,
+ * so no per-call adaptation is needed.
+ *
+ * <p><b>Logging.</b> TensorFlow's native library prints two notices to stderr when it loads (oneDNN
+ * and CPU features). It reads {@code TF_CPP_MIN_LOG_LEVEL} from the environment once, before any Java
+ * code can intervene, and TF Java has no API for it: set {@code TF_CPP_MIN_LOG_LEVEL=2} in the
+ * environment of the JVM to silence them. Running models as eager functions rather than graph
+ * sessions avoids TensorFlow's MLIR and absl notices altogether.
+ *
+ * <p>Thread safety: the backend may be shared between threads; tensors and scopes are confined to
+ * the thread that made them, models are single-threaded sessions.
+ */
+public final class TfBackend implements Backend {
+    /** The registered name. */
+    public static final String NAME = "tf";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TfBackend.class);
+
+    private final TfRuntime runtime;
+    private final TfOptions options;
+    private final String description;
+    private final AtomicLong live = new AtomicLong();
+    private final ThreadLocal<ArrayDeque<TfScope>> scopes = ThreadLocal.withInitial(ArrayDeque::new);
+    private final Set<TfScope> openScopes = ConcurrentHashMap.newKeySet();
+    private final Set<TfMlp> openModels = ConcurrentHashMap.newKeySet();
+    private final TfFunctions functions;
+    private volatile boolean closed;
+
+    private TfBackend(TfRuntime runtime, TfOptions options, TfThreads threads, int effectiveIntraOp, String version) {
+        this.runtime = runtime;
+        this.options = options;
+        this.functions = new TfFunctions(runtime);
+        this.description = "TensorFlow " + version + " via TF Java " + tfJavaVersion() + " on " + options.device()
+                + ", threads " + threads.describe(effectiveIntraOp);
+    }
+
+    /**
+     * Opens the backend with automatic threads on the CPU.
+     *
+     * @return the backend
+     * @throws BackendException if the TensorFlow natives cannot be loaded
+     */
+    public static TfBackend open() {
+        return open(TfOptions.defaults());
+    }
+
+    /**
+     * Loads the TensorFlow natives (once per process: about 2 s, longer the very first time while
+     * JavaCPP extracts them) and opens a backend with its own eager context.
+     *
+     * @param options threads and device
+     * @return the backend
+     * @throws BackendException if the device is a GPU (GPU natives are not bundled) or the natives
+     *     cannot be loaded
+     */
+    public static TfBackend open(TfOptions options) {
+        Objects.requireNonNull(options, "options");
+        if (!options.device().type().equals("cpu")) {
+            throw new BackendException("tf: device '" + options.device() + "' is not available: the GPU natives of"
+                    + " TensorFlow are not bundled with fm-backend-tf (it ships tensorflow-core-native for"
+                    + " linux-x86_64 CPUs only); use device=cpu");
+        }
+        String version;
+        try {
+            version = TensorFlow.version();
+        } catch (RuntimeException | LinkageError e) {
+            throw new BackendException("tf: could not load the TensorFlow natives (" + e + "); check that"
+                    + " org.tensorflow:tensorflow-core-native:1.1.0:linux-x86_64 is on the class path and that this is"
+                    + " linux-x86_64", e);
+        }
+        TfThreads threads = TfThreads.of(options, Runtime.getRuntime().availableProcessors());
+        int effective = TfThreads.claimIntraOp(threads.intraOp());
+        if (effective != threads.intraOp()) {
+            LOG.warn("tf: asked for {} intra-op threads, but TensorFlow's intra-op pool was already sized to {} by an"
+                    + " earlier backend in this process; {} stays in effect", threads.intraOp(), effective, effective);
+        }
+        TfRuntime runtime = new TfRuntime(threads.intraOp(), threads.interOp());
+        TfBackend backend = new TfBackend(runtime, options, threads, effective, version);
+        LOG.debug("opened {}", backend.description);
+        return backend;
+    }
+
+    private static String tfJavaVersion() {
+        try (InputStream in = TensorFlow.class.getResourceAsStream(
+                "/META-INF/maven/org.tensorflow/tensorflow-core-api/pom.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                return p.getProperty("version", "?");
+            }
+        } catch (IOException e) {
+            LOG.debug("tf: could not read the TF Java version", e);
+        }
+        return "?";
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public Device device() {
+        return options.device();
+    }
+
+    /** @return the options the backend was opened with */
+    public TfOptions options() {
+        return options;
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return EnumSet.of(Capability.EXACT_DIVERGENCE, Capability.FLOAT64);
+    }
+
+    @Override
+    public TensorScope openScope() {
+        checkOpen();
+        ArrayDeque<TfScope> stack = scopes.get();
+        TfScope scope = new TfScope(this, stack.peek());
+        stack.push(scope);
+        openScopes.add(scope);
+        return scope;
+    }
+
+    @Override
+    public Tensor fromArray(float[] data, int... shape) {
+        Objects.requireNonNull(data, "data");
+        requireCount(data.length, shape);
+        TfScope scope = currentScope();
+        return adopt("fromArray", () -> runtime.floats(data, shape), scope);
+    }
+
+    @Override
+    public Tensor fromArray(double[] data, int... shape) {
+        Objects.requireNonNull(data, "data");
+        requireCount(data.length, shape);
+        TfScope scope = currentScope();
+        return adopt("fromArray", () -> runtime.doubles(data, shape), scope);
+    }
+
+    @Override
+    public Tensor full(double value, int... shape) {
+        float[] data = new float[Shapes.size(shape)];
+        Arrays.fill(data, (float) value);
+        TfScope scope = currentScope();
+        return adopt("full", () -> runtime.floats(data, shape), scope);
+    }
+
+    @Override
+    public VelocityModel newModel(ModelSpec spec, ModelWeights weights) {
+        checkOpen();
+        return new TfVelocityModel(new TfMlp(this, spec, weights, null));
+    }
+
+    @Override
+    public TrainableModel newTrainableModel(ModelSpec spec, OptimizerSpec optimizer, ModelWeights initial) {
+        checkOpen();
+        Objects.requireNonNull(optimizer, "optimizer");
+        return new TfTrainableModel(new TfMlp(this, spec, initial, optimizer));
+    }
+
+    @Override
+    public long liveTensors() {
+        return live.get();
+    }
+
+    /**
+     * @return every native tensor handle this backend holds: live tensors plus the models' weights
+     *     and optimizer state; a run that closes its scopes keeps this number flat
+     */
+    public long nativeHandles() {
+        return runtime.liveHandles();
+    }
+
+    /**
+     * Frees every open scope's tensors and every open model, then the eager context. Idempotent. Call
+     * it after the work on other threads has ended.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            for (TfMlp model : new ArrayList<>(openModels)) {
+                model.close();
+            }
+            for (TfScope scope : new ArrayList<>(openScopes)) {
+                scope.releaseAll();
+            }
+            functions.close();
+        } finally {
+            runtime.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    // ---------------------------------------------------------------- package-private plumbing
+
+    TfRuntime runtime() {
+        return runtime;
+    }
+
+    TfFunctions functions() {
+        return functions;
+    }
+
+    void modelOpened(TfMlp model) {
+        openModels.add(model);
+    }
+
+    void modelClosed(TfMlp model) {
+        openModels.remove(model);
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the tf backend is closed");
+        }
+    }
+
+    /**
+     * @return the calling thread's innermost open scope
+     * @throws IllegalStateException if none is open, telling the user to open one
+     */
+    TfScope currentScope() {
+        checkOpen();
+        TfScope scope = scopes.get().peek();
+        if (scope == null) {
+            throw new IllegalStateException("No TensorScope is open on thread '" + Thread.currentThread().getName()
+                    + "': every tensor belongs to a scope; wrap the work in"
+                    + " try (TensorScope scope = backend.openScope()) { ... }");
+        }
+        return scope;
+    }
+
+    /** Removes a closing scope from its thread's stack; it must be the innermost. */
+    void popScope(TfScope scope) {
+        ArrayDeque<TfScope> stack = scopes.get();
+        if (stack.peek() != scope) {
+            throw new IllegalStateException(stack.contains(scope)
+                    ? "a TensorScope opened inside this one is still open; close scopes in reverse order of opening"
+                            + " (try-with-resources does)"
+                    : "this TensorScope belongs to another thread; scopes are confined to the thread that opened them");
+        }
+        stack.pop();
+        openScopes.remove(scope);
+    }
+
+    /**
+     * Runs a native operation and adopts its result into {@code scope}.
+     *
+     * @param op the operation's name, for error messages
+     * @param producer makes the result handle
+     * @param scope the scope to own the result
+     * @return the wrapped result
+     */
+    TfTensor adopt(String op, Supplier<TFE_TensorHandle> producer, TfScope scope) {
+        TFE_TensorHandle handle = producer.get();
+        try {
+            return adopt(handle, scope);
+        } catch (RuntimeException e) {
+            runtime.delete(handle);
+            throw e;
+        }
+    }
+
+    /** Wraps a fresh handle as a tensor owned by {@code scope}. */
+    TfTensor adopt(TFE_TensorHandle handle, TfScope scope) {
+        TfTensor tensor = new TfTensor(this, handle, runtime.shape(handle), TfRuntime.dtype(handle), scope);
+        scope.add(tensor);
+        live.incrementAndGet();
+        return tensor;
+    }
+
+    void released() {
+        live.decrementAndGet();
+    }
+
+    /**
+     * @param tensor any tensor
+     * @param name what it is called in messages, e.g. {@code "x"}
+     * @return it as a live tensor of this backend
+     * @throws IllegalArgumentException if it belongs to another backend
+     * @throws IllegalStateException if it was closed
+     */
+    TfTensor unwrap(Tensor tensor, String name) {
+        Objects.requireNonNull(tensor, name);
+        if (!(tensor instanceof TfTensor t) || t.backend() != this) {
+            throw new IllegalArgumentException(name + " is a tensor of another backend (" + tensor.getClass().getName()
+                    + "); tensors of different backends cannot be mixed: copy it with toFloatArray() and"
+                    + " fromArray() on this backend");
+        }
+        t.checkUsable();
+        return t;
+    }
+
+    private static void requireCount(int count, int[] shape) {
+        int size = Shapes.size(shape);
+        if (size != count) {
+            throw new ShapeMismatchException("data has " + count + " values but shape " + Arrays.toString(shape)
+                    + " needs " + size);
+        }
+    }
+}

@@ -1,0 +1,330 @@
+package org.fmjvm.backend.tf;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import org.fmjvm.api.DType;
+import org.fmjvm.api.Shapes;
+import org.fmjvm.api.Tensor;
+import org.fmjvm.api.model.ModelSpec;
+import org.fmjvm.api.model.ModelWeights;
+import org.fmjvm.api.model.OptimizerSpec;
+import org.tensorflow.internal.c_api.TFE_TensorHandle;
+
+/**
+ * The velocity MLP of a {@link ModelSpec} on TensorFlow: the weights (and, when trainable, Adam's
+ * moments) as native tensor handles owned by this object, and the {@link TfMlpGraph} functions of its
+ * architecture, called with the current weights as arguments.
+ *
+ * <p>Every call validates its inputs in Java, passes the caller's tensor handles straight into the
+ * function (no copy), deletes every temporary handle before returning and gives its result to the
+ * caller's current scope. A training step is one function call: forward, loss, gradients and the
+ * Adam update run inside TensorFlow, and the new weights and moments replace the old handles.
+ *
+ * <p>Shapes: {@code t [B, 1]}, {@code x [B, D]}, velocity {@code [B, D]}, divergences {@code [B]};
+ * all float32.
+ *
+ * <p>Not thread-safe: a model is a single-threaded session.
+ */
+final class TfMlp implements AutoCloseable {
+    private final TfBackend backend;
+    private final TfRuntime runtime;
+    private final ModelSpec spec;
+    private final OptimizerSpec optimizer;
+    private final TfMlpGraph.Built forward;
+    private final TfMlpGraph.Built lossFunction;
+    private final TfMlpGraph.Built probe;
+    private final TfMlpGraph.Built train;
+    /** {@code W_0, b_0, W_1, b_1, ...}. */
+    private final TFE_TensorHandle[] params;
+    /** Adam's first and second moments, shaped like {@link #params}; null for inference models. */
+    private final TFE_TensorHandle[] means;
+    private final TFE_TensorHandle[] variances;
+    private long steps;
+    private double learningRate;
+    private boolean closed;
+
+    /**
+     * @param backend the owning backend
+     * @param spec the architecture
+     * @param initial the weights (copied)
+     * @param optimizer the optimizer, or null for an inference-only model
+     * @throws org.fmjvm.api.error.ShapeMismatchException if the weights do not match the spec
+     */
+    TfMlp(TfBackend backend, ModelSpec spec, ModelWeights initial, OptimizerSpec optimizer) {
+        this.backend = backend;
+        this.runtime = backend.runtime();
+        this.spec = Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(initial, "weights");
+        initial.requireMatches(spec);
+        this.optimizer = optimizer;
+        TfFunctions functions = backend.functions();
+        this.forward = functions.get(TfMlpGraph.Kind.FORWARD, spec, null);
+        this.lossFunction = functions.get(TfMlpGraph.Kind.LOSS, spec, null);
+        this.probe = functions.get(TfMlpGraph.Kind.PROBE, spec, null);
+        this.train = optimizer == null ? null : functions.get(TfMlpGraph.Kind.TRAIN, spec, optimizer);
+        this.learningRate = optimizer == null ? 0 : optimizer.learningRate();
+        List<ModelWeights.Parameter> list = initial.parameters();
+        this.params = new TFE_TensorHandle[list.size()];
+        this.means = optimizer == null ? null : new TFE_TensorHandle[list.size()];
+        this.variances = optimizer == null ? null : new TFE_TensorHandle[list.size()];
+        try {
+            for (int i = 0; i < list.size(); i++) {
+                ModelWeights.Parameter p = list.get(i);
+                params[i] = runtime.floats(p.values(), p.shape());
+                if (optimizer != null) {
+                    means[i] = runtime.floats(new float[p.size()], p.shape());
+                    variances[i] = runtime.floats(new float[p.size()], p.shape());
+                }
+            }
+        } catch (RuntimeException e) {
+            freeState();
+            throw e;
+        }
+        backend.modelOpened(this);
+    }
+
+    ModelSpec spec() {
+        return spec;
+    }
+
+    TfBackend backend() {
+        return backend;
+    }
+
+    OptimizerSpec optimizer() {
+        return optimizer;
+    }
+
+    long steps() {
+        return steps;
+    }
+
+    double learningRate() {
+        return learningRate;
+    }
+
+    void learningRate(double rate) {
+        if (!(rate >= 0) || !Double.isFinite(rate)) {
+            throw new IllegalArgumentException("learning rate must be a finite number >= 0, got " + rate);
+        }
+        this.learningRate = rate;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this model was closed");
+        }
+        backend.checkOpen();
+    }
+
+    // ---------------------------------------------------------------- validation
+
+    /** @return the batch size after checking {@code t [B, 1]} and {@code x [B, D]} */
+    private int checkInputs(TfTensor t, TfTensor x) {
+        checkOpen();
+        Shapes.require("x", x, -1, spec.dim());
+        int batch = x.dim(0);
+        Shapes.require("t", t, batch, 1);
+        requireFloat32("x", x);
+        requireFloat32("t", t);
+        return batch;
+    }
+
+    private int checkTrainingInputs(TfTensor t, TfTensor xt, TfTensor dxt) {
+        int batch = checkInputs(t, xt);
+        Shapes.require("dxt", dxt, batch, spec.dim());
+        requireFloat32("dxt", dxt);
+        return batch;
+    }
+
+    private static void requireFloat32(String name, TfTensor t) {
+        if (t.dtype() != DType.FLOAT32) {
+            throw new IllegalArgumentException(name + " must be float32 (models run in float32), got " + t.dtype()
+                    + "; convert it with toDType(DType.FLOAT32)");
+        }
+    }
+
+    // ---------------------------------------------------------------- the VelocityModel operations
+
+    Tensor velocity(Tensor tIn, Tensor xIn) {
+        TfTensor t = backend.unwrap(tIn, "t");
+        TfTensor x = backend.unwrap(xIn, "x");
+        checkInputs(t, x);
+        TfScope scope = backend.currentScope();
+        TFE_TensorHandle v = call(forward, t.handle(), x.handle())[0];
+        return adopt(v, scope);
+    }
+
+    double loss(Tensor tIn, Tensor xIn, Tensor dxtIn) {
+        TfTensor t = backend.unwrap(tIn, "t");
+        TfTensor x = backend.unwrap(xIn, "xt");
+        TfTensor dxt = backend.unwrap(dxtIn, "dxt");
+        checkTrainingInputs(t, x, dxt);
+        TFE_TensorHandle loss = call(lossFunction, t.handle(), x.handle(), dxt.handle())[0];
+        try {
+            return runtime.readFloats(loss, 1)[0];
+        } finally {
+            runtime.delete(loss);
+        }
+    }
+
+    Tensor divergence(Tensor tIn, Tensor xIn) {
+        TfTensor t = backend.unwrap(tIn, "t");
+        TfTensor x = backend.unwrap(xIn, "x");
+        checkInputs(t, x);
+        TfScope scope = backend.currentScope();
+        int dim = spec.dim();
+        TFE_TensorHandle total = null;
+        try {
+            for (int i = 0; i < dim; i++) {
+                // a basis probe [1, D] broadcasts over the batch: the estimate is exactly dv_i/dx_i
+                float[] basis = new float[dim];
+                basis[i] = 1;
+                TFE_TensorHandle e = runtime.floats(basis, new int[] {1, dim});
+                TFE_TensorHandle term;
+                try {
+                    term = call(probe, t.handle(), x.handle(), e)[0];
+                } finally {
+                    runtime.delete(e);
+                }
+                if (total == null) {
+                    total = term;
+                } else {
+                    TFE_TensorHandle sum;
+                    try (TfRuntime.EagerCall add = runtime.op("AddV2")) {
+                        sum = add.input(total).input(term).type("T", DType.FLOAT32).execute1();
+                    } finally {
+                        runtime.delete(term);
+                    }
+                    runtime.delete(total);
+                    total = sum;
+                }
+            }
+            TFE_TensorHandle result = total;
+            total = null;
+            return adopt(result, scope);
+        } finally {
+            runtime.delete(total);
+        }
+    }
+
+    Tensor divergenceEstimate(Tensor tIn, Tensor xIn, Tensor probeIn) {
+        TfTensor t = backend.unwrap(tIn, "t");
+        TfTensor x = backend.unwrap(xIn, "x");
+        TfTensor e = backend.unwrap(probeIn, "probe");
+        int batch = checkInputs(t, x);
+        Shapes.require("probe", e, batch, spec.dim());
+        requireFloat32("probe", e);
+        TfScope scope = backend.currentScope();
+        TFE_TensorHandle estimate = call(probe, t.handle(), x.handle(), e.handle())[0];
+        return adopt(estimate, scope);
+    }
+
+    /**
+     * One Adam step on {@code mean_b sum_d (v - dxt)^2}.
+     *
+     * @return the loss before the update
+     */
+    double trainStep(Tensor tIn, Tensor xtIn, Tensor dxtIn) {
+        TfTensor t = backend.unwrap(tIn, "t");
+        TfTensor xt = backend.unwrap(xtIn, "xt");
+        TfTensor dxt = backend.unwrap(dxtIn, "dxt");
+        checkTrainingInputs(t, xt, dxt);
+        long step = steps + 1;
+        double bc1 = 1 - Math.pow(optimizer.beta1(), step);
+        double bc2 = 1 - Math.pow(optimizer.beta2(), step);
+        int p = params.length;
+        TFE_TensorHandle[] in = new TFE_TensorHandle[6 + 3 * p];
+        in[0] = t.handle();
+        in[1] = xt.handle();
+        in[2] = dxt.handle();
+        TFE_TensorHandle stepSize = runtime.scalar(DType.FLOAT32, learningRate / bc1);
+        TFE_TensorHandle sqrtBc2 = runtime.scalar(DType.FLOAT32, Math.sqrt(bc2));
+        TFE_TensorHandle decay = runtime.scalar(DType.FLOAT32, 1 - learningRate * optimizer.weightDecay());
+        TFE_TensorHandle[] out;
+        try {
+            in[3] = stepSize;
+            in[4] = sqrtBc2;
+            in[5] = decay;
+            System.arraycopy(params, 0, in, 6, p);
+            System.arraycopy(means, 0, in, 6 + p, p);
+            System.arraycopy(variances, 0, in, 6 + 2 * p, p);
+            out = runtime.callFunction(train.name(), train.outputs(), in);
+        } finally {
+            runtime.delete(stepSize);
+            runtime.delete(sqrtBc2);
+            runtime.delete(decay);
+        }
+        for (int i = 0; i < p; i++) {
+            runtime.delete(params[i]);
+            runtime.delete(means[i]);
+            runtime.delete(variances[i]);
+            params[i] = out[1 + i];
+            means[i] = out[1 + p + i];
+            variances[i] = out[1 + 2 * p + i];
+        }
+        steps = step;
+        try {
+            return runtime.readFloats(out[0], 1)[0];
+        } finally {
+            runtime.delete(out[0]);
+        }
+    }
+
+    ModelWeights weights() {
+        checkOpen();
+        List<ModelWeights.Parameter> out = new ArrayList<>();
+        for (int l = 0; l < spec.layers(); l++) {
+            int[] ws = spec.weightShape(l);
+            out.add(new ModelWeights.Parameter(ModelSpec.weightName(l), ws, runtime.readFloats(params[2 * l],
+                    ws[0] * ws[1])));
+            out.add(new ModelWeights.Parameter(ModelSpec.biasName(l), new int[] {ws[0]},
+                    runtime.readFloats(params[2 * l + 1], ws[0])));
+        }
+        return new ModelWeights(out);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Calls a function with {@code inputs} followed by the weights. */
+    private TFE_TensorHandle[] call(TfMlpGraph.Built function, TFE_TensorHandle... inputs) {
+        TFE_TensorHandle[] all = new TFE_TensorHandle[inputs.length + params.length];
+        System.arraycopy(inputs, 0, all, 0, inputs.length);
+        System.arraycopy(params, 0, all, inputs.length, params.length);
+        return runtime.callFunction(function.name(), function.outputs(), all);
+    }
+
+    private Tensor adopt(TFE_TensorHandle handle, TfScope scope) {
+        try {
+            return backend.adopt(handle, scope);
+        } catch (RuntimeException e) {
+            runtime.delete(handle);
+            throw e;
+        }
+    }
+
+    private void freeState() {
+        for (TFE_TensorHandle[] group : new TFE_TensorHandle[][] {params, means, variances}) {
+            if (group != null) {
+                for (int i = 0; i < group.length; i++) {
+                    runtime.delete(group[i]);
+                    group[i] = null;
+                }
+            }
+        }
+    }
+
+    /** Frees the weights and optimizer state. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            if (!runtime.isClosed()) {
+                freeState();
+            }
+            backend.modelClosed(this);
+        }
+    }
+}
