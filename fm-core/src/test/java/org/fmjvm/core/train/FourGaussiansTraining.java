@@ -15,6 +15,7 @@ import org.fmjvm.api.train.StepEnd;
 import org.fmjvm.api.train.TrainingEnd;
 import org.fmjvm.api.train.TrainingListener;
 import org.fmjvm.api.train.TrainingStart;
+import org.fmjvm.core.ComponentChoice;
 import org.fmjvm.core.FlowMatching;
 import org.fmjvm.core.FmConfig;
 import org.fmjvm.core.FmRuntime;
@@ -23,25 +24,31 @@ import org.fmjvm.core.metrics.QualityReport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
- * A short seeded run of the tutorial recipe must put the generated samples on the four modes. The
- * bounds are derived from the noise floor (what a perfect sampler scores) and from what failure
- * looks like: the untrained flow (the source itself) and a flow that misses one mode.
+ * A short seeded run of the tutorial recipe must put the generated samples on the four modes, on
+ * every backend. The bounds are derived from the noise floor (what a perfect sampler scores) and
+ * from what failure looks like: the untrained flow (the source itself) and a flow that misses one
+ * mode.
  */
-class FourGaussiansTrainingTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class FourGaussiansTraining {
 
     private static final int STEPS = 1500;
     private static final int SAMPLES = 4000;
-    private static FmRuntime fm;
-    private static QualityReport report;
-    private static QualityReport missingMode;
-    private static QualityReport untrained;
-    private static final List<Object> events = new ArrayList<>();
+    private FmRuntime fm;
+    private QualityReport report;
+    private QualityReport missingMode;
+    private QualityReport untrained;
+    private final List<Object> events = new ArrayList<>();
+
+    /** @return the backend to train on */
+    abstract String backend();
 
     @BeforeAll
-    static void trainOnce() {
-        fm = FlowMatching.bootstrap(FmConfig.defaults().withSeed(1));
+    void trainOnce() {
+        fm = FlowMatching.bootstrap(FmConfig.defaults().withSeed(1).withBackend(ComponentChoice.of(backend())));
         GaussianMixture target = GaussianMixture.fourGaussians();
         TrainingListener recorder = new TrainingListener() {
             @Override
@@ -75,7 +82,7 @@ class FourGaussiansTrainingTest {
     }
 
     @AfterAll
-    static void close() {
+    void close() {
         fm.close();
     }
 
