@@ -4,7 +4,17 @@ import java.util.Arrays;
 
 import org.fmjvm.api.error.ShapeMismatchException;
 
-/** Small helpers for shapes ({@code int[]}, outermost axis first). */
+/**
+ * Shapes ({@code int[]}, outermost axis first) and the shape rules of the {@link Tensor} contract:
+ * NumPy broadcasting, axis normalisation, {@code reshape} with one inferred axis, and the argument
+ * checks of {@code concat}, {@code gatherRows}, {@code slice}, the axis reductions and
+ * {@code item}. Backends run these checks in Java before any native call, so a mistake surfaces as
+ * a {@link ShapeMismatchException} (shapes that do not fit) or an {@link IllegalArgumentException}
+ * / {@link IndexOutOfBoundsException} (a bad axis or index) naming the shapes, with the same
+ * message on every backend, rather than as an engine's native error.
+ *
+ * <p>Stateless and thread-safe; no method modifies its arguments.
+ */
 public final class Shapes {
     private Shapes() {
     }
@@ -58,5 +68,203 @@ public final class Shapes {
             sb.append(i > 0 ? ", " : "").append(shape[i] < 0 ? "*" : Integer.toString(shape[i]));
         }
         return sb.append(']').toString();
+    }
+
+    /**
+     * The NumPy broadcast of two shapes: they are aligned on their last axis, a missing leading
+     * axis counts as length 1, and an axis of length 1 stretches to the other's length (also to 0),
+     * e.g. {@code [B, 1]} and {@code [D]} give {@code [B, D]}.
+     *
+     * @param op the operation, for the message, e.g. {@code "add"}
+     * @param a a shape
+     * @param b another shape
+     * @return the broadcast shape, of rank {@code max(a.length, b.length)}
+     * @throws ShapeMismatchException naming both shapes and the first axis (counted from the end)
+     *     whose lengths differ and are both not 1
+     */
+    public static int[] broadcast(String op, int[] a, int[] b) {
+        int rank = Math.max(a.length, b.length);
+        int[] out = new int[rank];
+        for (int k = 0; k < rank; k++) {
+            int da = k < rank - a.length ? 1 : a[k - (rank - a.length)];
+            int db = k < rank - b.length ? 1 : b[k - (rank - b.length)];
+            if (da != db && da != 1 && db != 1) {
+                throw new ShapeMismatchException(op + ": shapes " + Arrays.toString(a) + " and " + Arrays.toString(b)
+                        + " do not broadcast (axis " + (k - rank) + " has " + da + " vs " + db
+                        + "; lengths must be equal or 1)");
+            }
+            out[k] = da == 1 ? db : da;
+        }
+        return out;
+    }
+
+    /**
+     * Normalises an axis: a negative axis counts from the end ({@code -1} is the last axis).
+     *
+     * @param op the operation, for the message, e.g. {@code "sum"}
+     * @param axis an axis in {@code [-rank, rank)}
+     * @param shape the tensor's shape
+     * @return the axis in {@code [0, rank)}
+     * @throws IllegalArgumentException if the axis is out of range (always for a scalar shape {@code []})
+     */
+    public static int axis(String op, int axis, int[] shape) {
+        int ax = axis < 0 ? axis + shape.length : axis;
+        if (ax < 0 || ax >= shape.length) {
+            throw new IllegalArgumentException(op + ": axis " + axis + " is out of range for shape "
+                    + Arrays.toString(shape));
+        }
+        return ax;
+    }
+
+    /**
+     * Resolves the target of {@link Tensor#reshape}: at most one axis may be {@code -1}, and it is
+     * inferred so that the element count stays the same, e.g. {@code [3, 4]} to {@code [-1, 2, 2]}
+     * gives {@code [3, 2, 2]}.
+     *
+     * @param shape the tensor's current shape
+     * @param newShape the requested shape, axes {@code >= 0} and at most one {@code -1}
+     * @return a new array: the requested shape with the inferred axis filled in
+     * @throws IllegalArgumentException if more than one axis is {@code -1} or one is below {@code -1}
+     * @throws ShapeMismatchException if the element counts cannot agree, naming both shapes
+     */
+    public static int[] reshape(int[] shape, int[] newShape) {
+        int inferred = -1;
+        long known = 1;
+        for (int i = 0; i < newShape.length; i++) {
+            if (newShape[i] == -1) {
+                if (inferred >= 0) {
+                    throw new IllegalArgumentException("reshape: only one axis may be -1, got "
+                            + Arrays.toString(newShape));
+                }
+                inferred = i;
+            } else if (newShape[i] < 0) {
+                throw new IllegalArgumentException("reshape: axes must be >= 0 or -1, got "
+                        + Arrays.toString(newShape));
+            } else {
+                known *= newShape[i];
+            }
+        }
+        int size = size(shape);
+        int[] target = newShape.clone();
+        if (inferred >= 0) {
+            if (known == 0 || size % known != 0) {
+                throw new ShapeMismatchException("cannot reshape " + Arrays.toString(shape) + " (" + size
+                        + " elements) to " + describe(newShape));
+            }
+            target[inferred] = (int) (size / known);
+        } else if (known != size) {
+            throw new ShapeMismatchException("cannot reshape " + Arrays.toString(shape) + " (" + size + " elements) to "
+                    + Arrays.toString(newShape) + " (" + known + " elements)");
+        }
+        return target;
+    }
+
+    /**
+     * Checks the data given to {@link Backend#fromArray(float[], int...)} against its shape.
+     *
+     * @param count how many values were given
+     * @param shape the shape they should fill
+     * @throws ShapeMismatchException if the shape needs a different number of values
+     * @throws IllegalArgumentException if the shape has a negative axis
+     */
+    public static void requireElementCount(int count, int... shape) {
+        int size = size(shape);
+        if (size != count) {
+            throw new ShapeMismatchException("data has " + count + " values but shape " + Arrays.toString(shape)
+                    + " needs " + size);
+        }
+    }
+
+    /**
+     * Checks the operands of {@link Tensor#concat}: equal ranks, and equal lengths on every axis
+     * except {@code axis}.
+     *
+     * @param a the first operand's shape
+     * @param b the second operand's shape
+     * @param axis the axis to join along, negative counts from the end
+     * @return the axis in {@code [0, rank)}
+     * @throws ShapeMismatchException if the ranks differ or another axis differs, naming both shapes
+     * @throws IllegalArgumentException if the axis is out of range
+     */
+    public static int concatAxis(int[] a, int[] b, int axis) {
+        if (a.length != b.length) {
+            throw new ShapeMismatchException("concat: ranks differ: " + Arrays.toString(a) + " and "
+                    + Arrays.toString(b));
+        }
+        int ax = axis("concat", axis, a);
+        for (int k = 0; k < a.length; k++) {
+            if (k != ax && a[k] != b[k]) {
+                throw new ShapeMismatchException("concat along axis " + axis + ": shapes " + Arrays.toString(a)
+                        + " and " + Arrays.toString(b) + " differ on axis " + k);
+            }
+        }
+        return ax;
+    }
+
+    /**
+     * Checks the row indices of {@link Tensor#gatherRows}.
+     *
+     * @param shape the tensor's shape, rank {@code >= 1}
+     * @param rows indices into axis 0
+     * @throws ShapeMismatchException if the shape is a scalar's
+     * @throws IndexOutOfBoundsException naming the first index outside {@code [0, shape[0])} and its position
+     */
+    public static void requireRows(int[] shape, int[] rows) {
+        if (shape.length == 0) {
+            throw new ShapeMismatchException("gatherRows needs a tensor of rank >= 1, got a scalar");
+        }
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] < 0 || rows[i] >= shape[0]) {
+                throw new IndexOutOfBoundsException("gatherRows: row index " + rows[i] + " at position " + i
+                        + " is outside [0, " + shape[0] + ")");
+            }
+        }
+    }
+
+    /**
+     * Checks the arguments of {@link Tensor#slice}.
+     *
+     * @param shape the tensor's shape
+     * @param axis the axis to cut, negative counts from the end
+     * @param start first index, inclusive
+     * @param end last index, exclusive
+     * @return the axis in {@code [0, rank)}
+     * @throws IllegalArgumentException if the axis is out of range
+     * @throws IndexOutOfBoundsException unless {@code 0 <= start <= end <= shape[axis]}
+     */
+    public static int sliceAxis(int[] shape, int axis, int start, int end) {
+        int ax = axis("slice", axis, shape);
+        if (start < 0 || end > shape[ax] || start > end) {
+            throw new IndexOutOfBoundsException("slice of axis " + axis + " of " + Arrays.toString(shape)
+                    + ": need 0 <= start <= end <= " + shape[ax] + ", got [" + start + ", " + end + ")");
+        }
+        return ax;
+    }
+
+    /**
+     * Checks that a reduction without an identity ({@code max}, {@code min}) has something to reduce.
+     *
+     * @param op the operation, for the message
+     * @param shape the tensor's shape
+     * @param axis a normalised axis (see {@link #axis})
+     * @throws ShapeMismatchException if that axis has length 0
+     */
+    public static void requireNonEmptyAxis(String op, int[] shape, int axis) {
+        if (shape[axis] == 0) {
+            throw new ShapeMismatchException(op + " over an empty axis of " + Arrays.toString(shape));
+        }
+    }
+
+    /**
+     * Checks the shape of {@link Tensor#item}'s tensor.
+     *
+     * @param shape the tensor's shape
+     * @throws ShapeMismatchException unless it has exactly one element
+     */
+    public static void requireOneElement(int[] shape) {
+        if (size(shape) != 1) {
+            throw new ShapeMismatchException("item() needs a tensor with exactly one element, got shape "
+                    + Arrays.toString(shape));
+        }
     }
 }

@@ -10,15 +10,18 @@ import org.junit.jupiter.api.TestInstance;
  * {@link #createBackend()} before the first test and closed after the last.
  *
  * <p>A backend module extends the suites built on it ({@link TensorContract},
- * {@link ScopeContract}, {@link RandomContract}, {@link ModelContract}), implementing
- * {@link #createBackend()} once per suite. A plugin test that only needs some backend (a path, a
+ * {@link ScopeContract}, {@link RandomContract}, {@link ModelContract}, {@link MemoryContract}),
+ * implementing {@link #createBackend()} once per suite. A plugin test that only needs some backend (a path, a
  * solver) may extend this class directly and return {@link BackendsOnClassPath#openPreferred()}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class BackendSuite {
     private Backend backend;
 
-    /** @return a freshly opened backend; the suite closes it after the last test */
+    /**
+     * @return a freshly opened backend; the suite closes it after the last test. A test may call
+     *     it again for a backend of its own, which it closes itself.
+     */
     protected abstract Backend createBackend();
 
     /** Opens the backend once for the suite. */

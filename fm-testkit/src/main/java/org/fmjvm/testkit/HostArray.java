@@ -9,8 +9,10 @@ import org.fmjvm.api.random.Rng;
 
 /**
  * A tiny row-major float64 n-dimensional array in plain Java: the reference results of
- * {@link TensorContract}. NumPy broadcasting and axis reductions are written out longhand so that
- * they can be trusted. Immutable.
+ * {@link TensorContract}. The element mapping of NumPy broadcasting and the axis reductions are
+ * written out longhand so that they can be trusted; the broadcast shape comes from fm-api's
+ * {@link Shapes#broadcast}, which backends use only to reject shapes before the engine computes
+ * the result, so the contract still checks that rule against every engine. Immutable.
  */
 final class HostArray {
     final int[] shape;
@@ -61,7 +63,7 @@ final class HostArray {
 
     /** Elementwise {@code f(this, other)} with NumPy broadcasting. */
     HostArray zip(HostArray other, DoubleBinaryOperator f) {
-        int[] out = broadcastShape(shape, other.shape);
+        int[] out = Shapes.broadcast("zip", shape, other.shape);
         int[] sa = broadcastStrides(shape, out.length, out);
         int[] sb = broadcastStrides(other.shape, out.length, out);
         double[] result = new double[Shapes.size(out)];
@@ -95,20 +97,6 @@ final class HostArray {
         return strides;
     }
 
-    static int[] broadcastShape(int[] a, int[] b) {
-        int rank = Math.max(a.length, b.length);
-        int[] out = new int[rank];
-        for (int k = 0; k < rank; k++) {
-            int da = k < rank - a.length ? 1 : a[k - (rank - a.length)];
-            int db = k < rank - b.length ? 1 : b[k - (rank - b.length)];
-            if (da != db && da != 1 && db != 1) {
-                throw new IllegalArgumentException("shapes " + Arrays.toString(a) + " and " + Arrays.toString(b)
-                        + " do not broadcast");
-            }
-            out[k] = Math.max(da, db);
-        }
-        return out;
-    }
 
     /**
      * Reduces one axis.

@@ -10,6 +10,9 @@ import static org.fmjvm.testkit.Checks.maxAbs;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.fmjvm.api.DType;
@@ -43,7 +46,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       by almost exactly {@code lr} at the first Adam step (where {@code m_hat / sqrt(v_hat)} is
  *       {@code sign(g)}), and follows the reference optimizer for several steps with large
  *       epsilon, L2 and decoupled weight decay, and global-norm clipping;
- *   <li>training is deterministic, and inference calls between steps do not change it.
+ *   <li>training is deterministic, inference calls between steps do not change it, and two models
+ *       training on two threads at once end exactly where a lone run ends;
+ *   <li>inputs of the wrong shape fail with {@link ShapeMismatchException}, float64 inputs with
+ *       {@link IllegalArgumentException}.
  * </ul>
  *
  * <p>Subclass it once per backend and implement {@link #createBackend()}.
@@ -208,9 +214,12 @@ public abstract class ModelContract extends ScopedBackendSuite {
         assertThat(backend().liveTensors()).isEqualTo(baseline());
     }
 
-    /** Inputs of the wrong shape are rejected with ShapeMismatchException by every model method. */
+    /**
+     * Inputs of the wrong shape are rejected with ShapeMismatchException by every model method, and
+     * float64 inputs with IllegalArgumentException (models run in float32).
+     */
     @Test
-    public void wrongInputShapesAreRejected() {
+    public void wrongInputShapesAndDTypesAreRejected() {
         ModelSpec spec = silu();
         Batch batch = new Batch(Rng.seeded(6), 8);
         try (TrainableModel model = backend().newTrainableModel(spec, OptimizerSpec.adam(1e-3),
@@ -229,6 +238,13 @@ public abstract class ModelContract extends ScopedBackendSuite {
             assertThatThrownBy(() -> model.trainStep(t, x, wide)).isInstanceOf(ShapeMismatchException.class);
             assertThatThrownBy(() -> model.trainStep(flatT, x, x)).isInstanceOf(ShapeMismatchException.class);
             assertThatThrownBy(() -> model.loss(t, wide, x)).isInstanceOf(ShapeMismatchException.class);
+            Tensor x64 = x.toDType(DType.FLOAT64);
+            assertThatThrownBy(() -> model.velocity(t, x64)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("float32");
+            assertThatThrownBy(() -> model.velocity(t.toDType(DType.FLOAT64), x))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> model.divergenceEstimate(t, x, x64)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> model.trainStep(t, x, x64)).isInstanceOf(IllegalArgumentException.class);
             assertThat(model.stepsTaken()).isZero();
         }
     }
@@ -507,6 +523,38 @@ public abstract class ModelContract extends ScopedBackendSuite {
             assertThat(checked).as("weights with a clear gradient").isGreaterThan(total / 2);
             assertThat(model.stepsTaken()).isEqualTo(steps);
         }
+    }
+
+    /**
+     * Two models train on two threads at once (each thread with its own scopes), and each ends
+     * exactly where a lone run on the test thread ends: a backend serialises what its engine cannot
+     * run concurrently, and nothing leaks between the sessions.
+     */
+    @Test
+    @SuppressWarnings("try") // scopes are opened for their effect: they own what is made inside
+    public void twoModelsTrainOnTwoThreadsAtOnce() throws Exception {
+        ModelSpec spec = new ModelSpec(2, List.of(64, 64), Activation.SILU, new TimeEmbedding.Raw());
+        ModelWeights w = spec.initialWeights(Rng.seeded(1));
+        Supplier<ModelWeights> run = () -> {
+            try (TrainableModel model = backend().newTrainableModel(spec, OptimizerSpec.adam(1e-2), w)) {
+                Rng rng = Rng.seeded(5);
+                for (int s = 0; s < 150; s++) {
+                    try (TensorScope scope = backend().openScope()) {
+                        Tensor t = backend().rand(rng, 64, 1);
+                        Tensor x = backend().randn(rng, 64, 2);
+                        model.trainStep(t, x, x.mul(-1));
+                        model.divergence(t, x);
+                    }
+                }
+                return model.weights();
+            }
+        };
+        CompletableFuture<ModelWeights> a = CompletableFuture.supplyAsync(run, r -> new Thread(r, "trainer-a").start());
+        CompletableFuture<ModelWeights> b = CompletableFuture.supplyAsync(run, r -> new Thread(r, "trainer-b").start());
+        ModelWeights wa = a.get(120, TimeUnit.SECONDS);
+        assertThat(b.get(120, TimeUnit.SECONDS)).isEqualTo(wa);
+        assertThat(run.get()).isEqualTo(wa);
+        assertThat(backend().liveTensors()).isEqualTo(baseline());
     }
 
     /** Two models from the same weights trained on the same batches end bitwise identical. */

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The memory contract of {@link TensorScope}: closing a scope frees its tensors, {@code keep}
  * moves a tensor to the enclosing scope, scopes close in reverse order, a tensor needs an open
- * scope, {@link Tensor#close()} frees early, and long loops of small steps (plain tensor work and
+ * scope, {@link Tensor#close()} frees early, a closed backend refuses work, and long loops of small steps (plain tensor work and
  * {@code trainStep}) keep {@link Backend#liveTensors()} flat.
  *
  * <p>Subclass it once per backend and implement {@link #createBackend()}. Each test starts and
@@ -126,6 +126,15 @@ public abstract class ScopeContract extends BackendSuite {
         scope.close();
         scope.close();
         assertThat(backend().liveTensors()).isEqualTo(baseline);
+    }
+
+    /** A closed backend refuses to open scopes; closing it twice is harmless. */
+    @Test
+    public void closedBackendRefusesWork() {
+        Backend closed = createBackend();
+        closed.close();
+        closed.close();
+        assertThatThrownBy(closed::openScope).isInstanceOf(IllegalStateException.class);
     }
 
     /** Making a tensor with no scope open is an IllegalStateException that says to open a scope. */

@@ -14,6 +14,10 @@
  * The suites share one lifecycle, {@link org.fmjvm.testkit.BackendSuite} (the backend opened once
  * per suite and closed after it) and, for suites whose tests each run in their own scope,
  * {@link org.fmjvm.testkit.ScopedBackendSuite}. They use fm-api only, so the same tests run
- * unchanged against every backend.
+ * unchanged against every backend. {@link org.fmjvm.testkit.MemoryContract} also takes the
+ * backend's own count of native resources. {@link org.fmjvm.testkit.Workloads} holds the tutorial
+ * workloads that every backend's thread-invariance tests and benchmarks run alike, and
+ * {@link org.fmjvm.testkit.ChildJvm} runs a test's {@code main} class in a fresh JVM, for
+ * process-wide native state.
  */
 package org.fmjvm.testkit;

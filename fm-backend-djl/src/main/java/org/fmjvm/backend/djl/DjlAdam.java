@@ -5,6 +5,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
 
+import org.fmjvm.api.model.ModelInputs;
 import org.fmjvm.api.model.OptimizerSpec;
 
 /**
@@ -62,10 +63,7 @@ final class DjlAdam {
     }
 
     void learningRate(double rate) {
-        if (!(rate >= 0) || !Double.isFinite(rate)) {
-            throw new IllegalArgumentException("learning rate must be a finite number >= 0, got " + rate);
-        }
-        this.learningRate = rate;
+        this.learningRate = ModelInputs.learningRate(rate);
     }
 
     /**

@@ -2,8 +2,6 @@ package org.fmjvm.backend.djl;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -24,8 +22,10 @@ import org.fmjvm.api.Device;
 import org.fmjvm.api.Shapes;
 import org.fmjvm.api.Tensor;
 import org.fmjvm.api.TensorScope;
+import org.fmjvm.api.backend.BackendOptions;
+import org.fmjvm.api.backend.ScopeStack;
+import org.fmjvm.api.backend.TensorChecks;
 import org.fmjvm.api.error.BackendException;
-import org.fmjvm.api.error.ShapeMismatchException;
 import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.OptimizerSpec;
@@ -67,15 +67,15 @@ public final class DjlBackend implements Backend {
 
     private final Engine engine;
     private final PtNDManager root;
-    private final DjlOptions options;
+    private final BackendOptions options;
     private final ThreadGovernor governor;
     private final String mklDispatch;
     private final String description;
     private final AtomicLong live = new AtomicLong();
-    private final ThreadLocal<ArrayDeque<DjlScope>> scopes = ThreadLocal.withInitial(ArrayDeque::new);
+    private final ScopeStack<DjlScope> scopes = new ScopeStack<>();
     private volatile boolean closed;
 
-    private DjlBackend(Engine engine, DjlOptions options, ThreadGovernor governor, String mklDispatch) {
+    private DjlBackend(Engine engine, BackendOptions options, ThreadGovernor governor, String mklDispatch) {
         this.engine = engine;
         this.options = options;
         this.governor = governor;
@@ -98,19 +98,21 @@ public final class DjlBackend implements Backend {
      * @throws BackendException if the PyTorch natives cannot be loaded
      */
     public static DjlBackend open() {
-        return open(DjlOptions.defaults());
+        return open(BackendOptions.defaults());
     }
 
     /**
      * Loads the PyTorch engine (once per process; about half a second, a few seconds the very
      * first time while DJL extracts the natives from the jar) and opens a backend.
      *
-     * @param options threads and device
+     * @param options threads ({@code auto}: an adaptive governor chooses between 1 and the number of
+     *     cores, at most 4, by measuring; a fixed count pins it) and device (only {@code cpu} is
+     *     bundled)
      * @return the backend
      * @throws BackendException if the device is a GPU (CUDA natives are not bundled) or the natives
      *     cannot be loaded
      */
-    public static DjlBackend open(DjlOptions options) {
+    public static DjlBackend open(BackendOptions options) {
         return open(options, MklDispatch.Mode.AUTO);
     }
 
@@ -120,7 +122,7 @@ public final class DjlBackend implements Backend {
      *     (see {@link MklDispatch}); only the first backend opened in a process decides
      * @return the backend
      */
-    static DjlBackend open(DjlOptions options, MklDispatch.Mode mklDispatch) {
+    static DjlBackend open(BackendOptions options, MklDispatch.Mode mklDispatch) {
         Objects.requireNonNull(options, "options");
         if (!options.device().type().equals("cpu")) {
             throw new BackendException("djl: device '" + options.device() + "' is not available: the CUDA natives for"
@@ -173,7 +175,7 @@ public final class DjlBackend implements Backend {
     }
 
     /** @return the options the backend was opened with */
-    public DjlOptions options() {
+    public BackendOptions options() {
         return options;
     }
 
@@ -185,16 +187,13 @@ public final class DjlBackend implements Backend {
     @Override
     public TensorScope openScope() {
         checkOpen();
-        ArrayDeque<DjlScope> stack = scopes.get();
-        DjlScope scope = new DjlScope(this, stack.peek(), (PtNDManager) root.newSubManager());
-        stack.push(scope);
-        return scope;
+        return scopes.push(new DjlScope(this, scopes.innermost(), (PtNDManager) root.newSubManager()));
     }
 
     @Override
     public Tensor fromArray(float[] data, int... shape) {
         Objects.requireNonNull(data, "data");
-        requireCount(data.length, shape);
+        Shapes.requireElementCount(data.length, shape);
         DjlScope scope = currentScope();
         return adopt("fromArray", () -> scope.manager().create(FloatBuffer.wrap(data), toShape(shape),
                 DataType.FLOAT32), scope);
@@ -203,7 +202,7 @@ public final class DjlBackend implements Backend {
     @Override
     public Tensor fromArray(double[] data, int... shape) {
         Objects.requireNonNull(data, "data");
-        requireCount(data.length, shape);
+        Shapes.requireElementCount(data.length, shape);
         DjlScope scope = currentScope();
         return adopt("fromArray", () -> scope.manager().create(DoubleBuffer.wrap(data), toShape(shape),
                 DataType.FLOAT64), scope);
@@ -220,7 +219,7 @@ public final class DjlBackend implements Backend {
     @Override
     public VelocityModel newModel(ModelSpec spec, ModelWeights weights) {
         checkOpen();
-        return new DjlVelocityModel(new DjlMlp(this, spec, weights, false));
+        return new DjlMlp(this, spec, weights, false);
     }
 
     @Override
@@ -281,25 +280,12 @@ public final class DjlBackend implements Backend {
      */
     DjlScope currentScope() {
         checkOpen();
-        DjlScope scope = scopes.get().peek();
-        if (scope == null) {
-            throw new IllegalStateException("No TensorScope is open on thread '" + Thread.currentThread().getName()
-                    + "': every tensor belongs to a scope; wrap the work in"
-                    + " try (TensorScope scope = backend.openScope()) { ... }");
-        }
-        return scope;
+        return scopes.current();
     }
 
-    /** Removes a closing scope from its thread's stack; it must be the innermost. */
-    void popScope(DjlScope scope) {
-        ArrayDeque<DjlScope> stack = scopes.get();
-        if (stack.peek() != scope) {
-            throw new IllegalStateException(stack.contains(scope)
-                    ? "a TensorScope opened inside this one is still open; close scopes in reverse order of opening"
-                            + " (try-with-resources does)"
-                    : "this TensorScope belongs to another thread; scopes are confined to the thread that opened them");
-        }
-        stack.pop();
+    /** @return the per-thread stacks of open scopes */
+    ScopeStack<DjlScope> scopes() {
+        return scopes;
     }
 
     /**
@@ -348,12 +334,7 @@ public final class DjlBackend implements Backend {
      * @throws IllegalArgumentException if it belongs to another backend
      */
     DjlTensor unwrap(Tensor tensor, String name) {
-        Objects.requireNonNull(tensor, name);
-        if (!(tensor instanceof DjlTensor d) || d.backend() != this) {
-            throw new IllegalArgumentException(name + " is a tensor of another backend (" + tensor.getClass().getName()
-                    + "); tensors of different backends cannot be mixed: copy it with toFloatArray() and"
-                    + " fromArray() on this backend");
-        }
+        DjlTensor d = TensorChecks.unwrap(this, DjlTensor.class, tensor, name);
         d.checkUsable();
         return d;
     }
@@ -368,13 +349,5 @@ public final class DjlBackend implements Backend {
 
     static DataType toDataType(DType dtype) {
         return dtype == DType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
-    }
-
-    private static void requireCount(int count, int[] shape) {
-        int size = Shapes.size(shape);
-        if (size != count) {
-            throw new ShapeMismatchException("data has " + count + " values but shape " + Arrays.toString(shape)
-                    + " needs " + size);
-        }
     }
 }

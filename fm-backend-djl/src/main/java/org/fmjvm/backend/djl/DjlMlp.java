@@ -12,12 +12,12 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
 
-import org.fmjvm.api.DType;
-import org.fmjvm.api.Shapes;
 import org.fmjvm.api.Tensor;
+import org.fmjvm.api.model.ModelInputs;
 import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.TimeEmbedding;
+import org.fmjvm.api.model.VelocityModel;
 
 /**
  * The velocity MLP of a {@link ModelSpec} on libtorch, without DJL's Block/Trainer: weights are raw
@@ -30,15 +30,20 @@ import org.fmjvm.api.model.TimeEmbedding;
  * inference computes it in place into the sigmoid's buffer (fewer allocations), training out of
  * place (autograd saves the sigmoid's output).
  *
- * <p>Every call validates its inputs in Java, runs in a temporary manager that is closed before
- * returning, and hands its result to the caller's current scope. Inference evaluates the whole
- * batch at once: at 10,000 rows, row chunks of 2,048 measured within a few percent of it (about 3%
- * faster on 1 thread, 2.5% slower on 2), not worth the extra code. Gradient work (training,
- * divergences) runs in a {@link GradientSections} section.
+ * <p>Every call validates its inputs in Java ({@link ModelInputs}), runs in a temporary manager
+ * that is closed before returning, and hands its result to the caller's current scope. Inference
+ * evaluates the whole batch at once: at 10,000 rows, row chunks of 2,048 measured within a few
+ * percent of it (about 3% faster on 1 thread, 2.5% slower on 2), not worth the extra code.
+ * Gradient work (training, divergences) runs in a {@link GradientSections} section.
+ *
+ * <p>This is the backend's {@link VelocityModel}: {@code newModel} returns it as it is (weights
+ * that record no gradients); a {@link DjlTrainableModel} adds Adam to one whose weights record
+ * gradients and forwards its inference calls to it. Shapes: {@code t [B, 1]}, {@code x [B, D]},
+ * velocity {@code [B, D]}, divergences {@code [B]}.
  *
  * <p>Not thread-safe: a model is a single-threaded session.
  */
-final class DjlMlp implements AutoCloseable {
+final class DjlMlp implements VelocityModel {
     private final DjlBackend backend;
     private final ModelSpec spec;
     private final PtNDManager manager;
@@ -90,11 +95,13 @@ final class DjlMlp implements AutoCloseable {
         return a;
     }
 
-    ModelSpec spec() {
+    @Override
+    public ModelSpec spec() {
         return spec;
     }
 
-    DjlBackend backend() {
+    @Override
+    public DjlBackend backend() {
         return backend;
     }
 
@@ -122,26 +129,6 @@ final class DjlMlp implements AutoCloseable {
     /** A manager for one call's temporaries. */
     PtNDManager temporary() {
         return (PtNDManager) manager.newSubManager();
-    }
-
-    // ---------------------------------------------------------------- validation
-
-    /** @return the batch size after checking {@code t [B, 1]} and {@code x [B, D]} */
-    int checkInputs(DjlTensor t, DjlTensor x) {
-        checkOpen();
-        Shapes.require("x", x, -1, spec.dim());
-        int batch = x.dim(0);
-        Shapes.require("t", t, batch, 1);
-        requireFloat32("x", x);
-        requireFloat32("t", t);
-        return batch;
-    }
-
-    static void requireFloat32(String name, DjlTensor t) {
-        if (t.dtype() != DType.FLOAT32) {
-            throw new IllegalArgumentException(name + " must be float32 (models run in float32), got " + t.dtype()
-                    + "; convert it with toDType(DType.FLOAT32)");
-        }
     }
 
     // ---------------------------------------------------------------- forward
@@ -233,10 +220,12 @@ final class DjlMlp implements AutoCloseable {
 
     // ---------------------------------------------------------------- the VelocityModel operations
 
-    Tensor velocity(Tensor tIn, Tensor xIn) {
+    @Override
+    public Tensor velocity(Tensor tIn, Tensor xIn) {
         DjlTensor t = backend.unwrap(tIn, "t");
         DjlTensor x = backend.unwrap(xIn, "x");
-        int batch = checkInputs(t, x);
+        checkOpen();
+        int batch = ModelInputs.check(spec, t, x);
         DjlScope scope = backend.currentScope();
         try (ThreadGovernor.Call call = backend.governor().begin(ThreadGovernor.Workload.FORWARD, batch);
                 PtNDManager tmp = temporary()) {
@@ -253,7 +242,8 @@ final class DjlMlp implements AutoCloseable {
         DjlTensor t = backend.unwrap(tIn, "t");
         DjlTensor x = backend.unwrap(xIn, "xt");
         DjlTensor dxt = backend.unwrap(dxtIn, "dxt");
-        int batch = checkTrainingInputs(t, x, dxt);
+        checkOpen();
+        int batch = ModelInputs.checkTraining(spec, t, x, dxt);
         try (ThreadGovernor.Call call = backend.governor().begin(ThreadGovernor.Workload.LOSS, batch);
                 PtNDManager tmp = temporary()) {
             NativeThreads.use(call.threads());
@@ -265,17 +255,12 @@ final class DjlMlp implements AutoCloseable {
         }
     }
 
-    int checkTrainingInputs(DjlTensor t, DjlTensor xt, DjlTensor dxt) {
-        int batch = checkInputs(t, xt);
-        Shapes.require("dxt", dxt, batch, spec.dim());
-        requireFloat32("dxt", dxt);
-        return batch;
-    }
-
-    Tensor divergence(Tensor tIn, Tensor xIn) {
+    @Override
+    public Tensor divergence(Tensor tIn, Tensor xIn) {
         DjlTensor t = backend.unwrap(tIn, "t");
         DjlTensor x = backend.unwrap(xIn, "x");
-        int batch = checkInputs(t, x);
+        checkOpen();
+        int batch = ModelInputs.check(spec, t, x);
         DjlScope scope = backend.currentScope();
         int dim = spec.dim();
         try (ThreadGovernor.Call call = backend.governor().begin(ThreadGovernor.Workload.DIVERGENCE, batch);
@@ -304,13 +289,13 @@ final class DjlMlp implements AutoCloseable {
         }
     }
 
-    Tensor divergenceEstimate(Tensor tIn, Tensor xIn, Tensor probeIn) {
+    @Override
+    public Tensor divergenceEstimate(Tensor tIn, Tensor xIn, Tensor probeIn) {
         DjlTensor t = backend.unwrap(tIn, "t");
         DjlTensor x = backend.unwrap(xIn, "x");
         DjlTensor probe = backend.unwrap(probeIn, "probe");
-        int batch = checkInputs(t, x);
-        Shapes.require("probe", probe, batch, spec.dim());
-        requireFloat32("probe", probe);
+        checkOpen();
+        int batch = ModelInputs.checkProbe(spec, t, x, probe);
         DjlScope scope = backend.currentScope();
         try (ThreadGovernor.Call call = backend.governor().begin(ThreadGovernor.Workload.DIVERGENCE_ESTIMATE, batch);
                 PtNDManager tmp = temporary()) {
@@ -340,7 +325,8 @@ final class DjlMlp implements AutoCloseable {
         }
     }
 
-    ModelWeights weights() {
+    @Override
+    public ModelWeights weights() {
         checkOpen();
         List<ModelWeights.Parameter> out = new ArrayList<>();
         try {
@@ -361,5 +347,10 @@ final class DjlMlp implements AutoCloseable {
             closed = true;
             manager.close();
         }
+    }
+
+    @Override
+    public String toString() {
+        return "djl " + spec.describe();
     }
 }

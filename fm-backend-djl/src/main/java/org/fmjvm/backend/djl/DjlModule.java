@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.google.inject.Binder;
 
+import org.fmjvm.api.backend.BackendOptions;
 import org.fmjvm.api.spi.ComponentFactory;
 import org.fmjvm.api.spi.FmBinders;
 import org.fmjvm.api.spi.FmModule;
@@ -18,9 +19,9 @@ import org.fmjvm.api.spi.ParamSpec;
 public final class DjlModule implements FmModule {
     /** The backend's parameters, as {@code fm list} shows them. */
     static final List<ParamSpec> PARAMETERS = List.of(
-            ParamSpec.text("threads", "auto", "native threads per call: auto (measured, 1..cores, at most 4)"
+            BackendOptions.threadsParameter("native threads per call: auto (measured, 1..cores, at most 4)"
                     + " or a fixed count >= 1 (deterministic thread use)"),
-            ParamSpec.text("device", "cpu", "cpu (CUDA natives are not bundled)"),
+            BackendOptions.deviceParameter("cpu (CUDA natives are not bundled)"),
             ParamSpec.text("mkl-dispatch", "auto", "auto: on non-Intel CPUs let MKL pick kernels by instruction set"
                     + " (2x faster matrix products on AMD EPYC); off: MKL's vendor check stands"));
 
@@ -28,7 +29,7 @@ public final class DjlModule implements FmModule {
     public void configure(Binder binder) {
         FmBinders.backends(binder).add(ComponentFactory.of(DjlBackend.NAME,
                 "PyTorch 2.7 through DJL 0.36, CPU natives bundled", PARAMETERS, 100,
-                params -> DjlBackend.open(DjlOptions.parse(params.text("threads"), params.text("device")),
+                params -> DjlBackend.open(BackendOptions.parse(DjlBackend.NAME, params),
                         MklDispatch.Mode.parse(params.text("mkl-dispatch")))));
     }
 }

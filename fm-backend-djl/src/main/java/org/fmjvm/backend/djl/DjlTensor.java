@@ -12,14 +12,17 @@ import org.fmjvm.api.Backend;
 import org.fmjvm.api.DType;
 import org.fmjvm.api.Shapes;
 import org.fmjvm.api.Tensor;
+import org.fmjvm.api.backend.HostArrays;
+import org.fmjvm.api.backend.TensorChecks;
 import org.fmjvm.api.error.ShapeMismatchException;
 
 /**
  * A {@link Tensor} of the {@code djl} backend: one PyTorch tensor ({@link PtNDArray}) owned by one
- * {@link DjlScope}. Every operation validates shapes, dtypes and axes in Java first, so a mistake
- * surfaces as {@link ShapeMismatchException} or {@link IllegalArgumentException} naming the shapes
- * rather than as a native error; then it calls libtorch and attaches the result to the calling
- * thread's current scope.
+ * {@link DjlScope}. Every operation validates shapes, dtypes and axes in Java first, with fm-api's
+ * shared rules ({@link Shapes}, {@link TensorChecks}), so a mistake surfaces as
+ * {@link ShapeMismatchException} or {@link IllegalArgumentException} naming the shapes rather than
+ * as a native error; then it calls libtorch and attaches the result to the calling thread's
+ * current scope.
  *
  * <p>Shape and dtype are read once at construction. Confined to the thread that made it.
  */
@@ -71,10 +74,7 @@ final class DjlTensor implements Tensor {
     }
 
     void checkUsable() {
-        if (closed) {
-            throw new IllegalStateException("tensor " + Arrays.toString(shape) + " was closed (by close() or by closing"
-                    + " its TensorScope); keep() it into an enclosing scope to use it later");
-        }
+        TensorChecks.requireOpen(closed, shape);
     }
 
     @Override
@@ -232,14 +232,14 @@ final class DjlTensor implements Tensor {
     @Override
     public Tensor max(int axis, boolean keepDim) {
         int ax = axis("max", axis);
-        requireNonEmptyAxis("max", ax);
+        Shapes.requireNonEmptyAxis("max", shape, ax);
         return result("max", () -> JniUtils.max(array, ax, keepDim));
     }
 
     @Override
     public Tensor min(int axis, boolean keepDim) {
         int ax = axis("min", axis);
-        requireNonEmptyAxis("min", ax);
+        Shapes.requireNonEmptyAxis("min", shape, ax);
         return result("min", () -> JniUtils.min(array, ax, keepDim));
     }
 
@@ -258,10 +258,7 @@ final class DjlTensor implements Tensor {
     @Override
     public double item() {
         checkUsable();
-        if (size() != 1) {
-            throw new ShapeMismatchException("item() needs a tensor with exactly one element, got shape "
-                    + Arrays.toString(shape));
-        }
+        Shapes.requireOneElement(shape);
         return toDoubleArray()[0];
     }
 
@@ -270,75 +267,25 @@ final class DjlTensor implements Tensor {
     @Override
     public Tensor reshape(int... newShape) {
         checkUsable();
-        long[] target = resolveReshape(newShape);
+        long[] target = DjlBackend.toShape(Shapes.reshape(shape, newShape)).getShape();
         return result("reshape", () -> JniUtils.reshape(array, target));
-    }
-
-    private long[] resolveReshape(int[] newShape) {
-        int inferred = -1;
-        long known = 1;
-        for (int i = 0; i < newShape.length; i++) {
-            if (newShape[i] == -1) {
-                if (inferred >= 0) {
-                    throw new IllegalArgumentException("reshape: only one axis may be -1, got "
-                            + Arrays.toString(newShape));
-                }
-                inferred = i;
-            } else if (newShape[i] < 0) {
-                throw new IllegalArgumentException("reshape: axes must be >= 0 or -1, got " + Arrays.toString(newShape));
-            } else {
-                known *= newShape[i];
-            }
-        }
-        int size = size();
-        long[] target = new long[newShape.length];
-        for (int i = 0; i < newShape.length; i++) {
-            target[i] = newShape[i];
-        }
-        if (inferred >= 0) {
-            if (known == 0 || size % known != 0) {
-                throw new ShapeMismatchException("cannot reshape " + Arrays.toString(shape) + " (" + size
-                        + " elements) to " + Shapes.describe(newShape));
-            }
-            target[inferred] = size / known;
-        } else if (known != size) {
-            throw new ShapeMismatchException("cannot reshape " + Arrays.toString(shape) + " (" + size + " elements) to "
-                    + Arrays.toString(newShape) + " (" + known + " elements)");
-        }
-        return target;
     }
 
     @Override
     public Tensor concat(Tensor other, int axis) {
         checkUsable();
         DjlTensor o = backend.unwrap(other, "other");
-        requireSameDType("concat", o);
-        if (o.shape.length != shape.length) {
-            throw new ShapeMismatchException("concat: ranks differ: " + Arrays.toString(shape) + " and "
-                    + Arrays.toString(o.shape));
-        }
-        int ax = axis("concat", axis);
-        for (int k = 0; k < shape.length; k++) {
-            if (k != ax && shape[k] != o.shape[k]) {
-                throw new ShapeMismatchException("concat along axis " + axis + ": shapes " + Arrays.toString(shape)
-                        + " and " + Arrays.toString(o.shape) + " differ on axis " + k);
-            }
-        }
+        TensorChecks.requireSameDType("concat", this, o);
+        int ax = Shapes.concatAxis(shape, o.shape, axis);
         return result("concat", () -> JniUtils.cat(new PtNDArray[] {array, o.array}, ax));
     }
 
     @Override
     public Tensor gatherRows(int[] rows) {
         checkUsable();
-        if (shape.length == 0) {
-            throw new ShapeMismatchException("gatherRows needs a tensor of rank >= 1, got a scalar");
-        }
+        Shapes.requireRows(shape, rows);
         long[] index = new long[rows.length];
         for (int i = 0; i < rows.length; i++) {
-            if (rows[i] < 0 || rows[i] >= shape[0]) {
-                throw new IndexOutOfBoundsException("gatherRows: row index " + rows[i] + " at position " + i
-                        + " is outside [0, " + shape[0] + ")");
-            }
             index[i] = rows[i];
         }
         DjlScope target = backend.currentScope();
@@ -351,11 +298,8 @@ final class DjlTensor implements Tensor {
 
     @Override
     public Tensor slice(int axis, int start, int end) {
-        int ax = axis("slice", axis);
-        if (start < 0 || end > shape[ax] || start > end) {
-            throw new IndexOutOfBoundsException("slice of axis " + axis + " of " + Arrays.toString(shape)
-                    + ": need 0 <= start <= end <= " + shape[ax] + ", got [" + start + ", " + end + ")");
-        }
+        checkUsable();
+        int ax = Shapes.sliceAxis(shape, axis, start, end);
         return result("slice", () -> JniUtils.slice(array, ax, start, end, 1));
     }
 
@@ -372,29 +316,13 @@ final class DjlTensor implements Tensor {
     @Override
     public float[] toFloatArray() {
         checkUsable();
-        if (dtype == DType.FLOAT32) {
-            return array.toFloatArray();
-        }
-        double[] d = array.toDoubleArray();
-        float[] f = new float[d.length];
-        for (int i = 0; i < d.length; i++) {
-            f[i] = (float) d[i];
-        }
-        return f;
+        return dtype == DType.FLOAT32 ? array.toFloatArray() : HostArrays.toFloats(array.toDoubleArray());
     }
 
     @Override
     public double[] toDoubleArray() {
         checkUsable();
-        if (dtype == DType.FLOAT64) {
-            return array.toDoubleArray();
-        }
-        float[] f = array.toFloatArray();
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
+        return dtype == DType.FLOAT64 ? array.toDoubleArray() : HostArrays.toDoubles(array.toFloatArray());
     }
 
     @Override
@@ -427,51 +355,13 @@ final class DjlTensor implements Tensor {
     private PtNDArray binaryOperand(String op, Tensor other) {
         checkUsable();
         DjlTensor o = backend.unwrap(other, "other");
-        requireSameDType(op, o);
-        broadcastShape(op, shape, o.shape);
+        TensorChecks.requireSameDType(op, this, o);
+        Shapes.broadcast(op, shape, o.shape);
         return o.array;
-    }
-
-    private void requireSameDType(String op, DjlTensor o) {
-        if (o.dtype != dtype) {
-            throw new IllegalArgumentException(op + ": operands have different dtypes " + dtype + " and " + o.dtype
-                    + "; convert one with toDType()");
-        }
-    }
-
-    /**
-     * @return the NumPy broadcast of two shapes
-     * @throws ShapeMismatchException naming both shapes
-     */
-    static int[] broadcastShape(String op, int[] a, int[] b) {
-        int rank = Math.max(a.length, b.length);
-        int[] out = new int[rank];
-        for (int k = 0; k < rank; k++) {
-            int da = k < rank - a.length ? 1 : a[k - (rank - a.length)];
-            int db = k < rank - b.length ? 1 : b[k - (rank - b.length)];
-            if (da != db && da != 1 && db != 1) {
-                throw new ShapeMismatchException(op + ": shapes " + Arrays.toString(a) + " and " + Arrays.toString(b)
-                        + " do not broadcast (axis " + (k - rank) + " has " + da + " vs " + db
-                        + "; lengths must be equal or 1)");
-            }
-            out[k] = Math.max(da, db);
-        }
-        return out;
     }
 
     private int axis(String op, int axis) {
         checkUsable();
-        int ax = axis < 0 ? axis + shape.length : axis;
-        if (ax < 0 || ax >= shape.length) {
-            throw new IllegalArgumentException(op + ": axis " + axis + " is out of range for shape "
-                    + Arrays.toString(shape));
-        }
-        return ax;
-    }
-
-    private void requireNonEmptyAxis(String op, int ax) {
-        if (shape[ax] == 0) {
-            throw new ShapeMismatchException(op + " over an empty axis of " + Arrays.toString(shape));
-        }
+        return Shapes.axis(op, axis, shape);
     }
 }

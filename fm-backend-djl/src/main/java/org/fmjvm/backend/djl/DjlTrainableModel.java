@@ -5,28 +5,38 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 
 import org.fmjvm.api.Tensor;
+import org.fmjvm.api.backend.ForwardingVelocityModel;
+import org.fmjvm.api.model.ModelInputs;
 import org.fmjvm.api.model.OptimizerSpec;
 import org.fmjvm.api.model.TrainableModel;
+import org.fmjvm.api.model.VelocityModel;
 
 /**
  * A trainable velocity model of the {@code djl} backend: {@link DjlMlp} whose weights record
- * gradients, plus {@link DjlAdam}. One {@link #trainStep}: build the input, forward inside a
- * gradient section, {@code loss = mean_b sum_d (v - dxt)^2}, backward, one Adam update per
- * parameter, gradients zeroed; every temporary lives in a per-step manager closed before returning.
+ * gradients, plus {@link DjlAdam}; inference calls go to the network. One {@link #trainStep}: build
+ * the input, forward inside a gradient section, {@code loss = mean_b sum_d (v - dxt)^2}, backward,
+ * one Adam update per parameter, gradients zeroed; every temporary lives in a per-step manager
+ * closed before returning. Adam's moments live in the network's manager and are freed with it.
  *
  * <p>Not thread-safe: a single-threaded session.
  */
-final class DjlTrainableModel extends DjlMlpModel implements TrainableModel {
+final class DjlTrainableModel implements TrainableModel, ForwardingVelocityModel {
+    private final DjlMlp mlp;
     private final DjlAdam adam;
 
     DjlTrainableModel(DjlMlp mlp, OptimizerSpec optimizer) {
-        super(mlp);
+        this.mlp = mlp;
         try {
             this.adam = new DjlAdam(optimizer, mlp.parameters(), mlp.manager());
         } catch (EngineException e) {
             mlp.close();
             throw mlp.backend().nativeFailure("newTrainableModel", e);
         }
+    }
+
+    @Override
+    public VelocityModel network() {
+        return mlp;
     }
 
     @Override
@@ -40,7 +50,8 @@ final class DjlTrainableModel extends DjlMlpModel implements TrainableModel {
         DjlTensor t = backend.unwrap(tIn, "t");
         DjlTensor xt = backend.unwrap(xtIn, "xt");
         DjlTensor dxt = backend.unwrap(dxtIn, "dxt");
-        int batch = mlp.checkTrainingInputs(t, xt, dxt);
+        mlp.checkOpen();
+        int batch = ModelInputs.checkTraining(mlp.spec(), t, xt, dxt);
         try (ThreadGovernor.Call call = backend.governor().begin(ThreadGovernor.Workload.TRAIN_STEP, batch);
                 PtNDManager step = mlp.temporary()) {
             NativeThreads.use(call.threads());
@@ -80,6 +91,6 @@ final class DjlTrainableModel extends DjlMlpModel implements TrainableModel {
 
     @Override
     public String toString() {
-        return super.toString() + ", " + adam.spec();
+        return mlp + ", " + adam.spec();
     }
 }

@@ -2,17 +2,16 @@ package org.fmjvm.backend.djl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.fmjvm.api.Device;
 import org.fmjvm.api.Tensor;
 import org.fmjvm.api.TensorScope;
+import org.fmjvm.api.backend.BackendOptions;
 import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.ModelWeights;
-import org.fmjvm.api.model.OptimizerSpec;
-import org.fmjvm.api.model.TrainableModel;
 import org.fmjvm.api.random.Rng;
+import org.fmjvm.testkit.Workloads;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,8 +35,8 @@ class ThreadInvarianceTest {
 
     @BeforeAll
     void open() {
-        one = DjlBackend.open(new DjlOptions(1, Device.CPU));
-        two = DjlBackend.open(new DjlOptions(2, Device.CPU));
+        one = DjlBackend.open(new BackendOptions(1, Device.CPU));
+        two = DjlBackend.open(new BackendOptions(2, Device.CPU));
     }
 
     @AfterAll
@@ -46,24 +45,9 @@ class ThreadInvarianceTest {
         two.close();
     }
 
-    /** Trains the tutorial network for {@code steps} steps and returns the weights and losses. */
+    /** Trains the tutorial network for {@code steps} steps; returns the losses and the final weights. */
     private static List<Object> train(DjlBackend backend, ModelWeights w0, int batch, int steps) {
-        ModelSpec spec = ModelSpec.mlp(2);
-        List<Object> out = new ArrayList<>();
-        Rng data = Rng.seeded(7);
-        try (TrainableModel model = backend.newTrainableModel(spec, OptimizerSpec.adam(1e-3).withMaxGradNorm(1.0), w0)) {
-            for (int s = 0; s < steps; s++) {
-                try (TensorScope scope = backend.openScope()) {
-                    Tensor t = backend.rand(data, batch, 1);
-                    Tensor x0 = backend.randn(data, batch, 2);
-                    Tensor x1 = backend.randn(data, batch, 2).mul(0.5).add(3);
-                    Tensor xt = x1.mul(t).add(x0.mul(t.rsub(1)));
-                    out.add(model.trainStep(t, xt, x1.sub(x0)));
-                }
-            }
-            out.add(model.weights());
-        }
-        return out;
+        return Workloads.train(backend, ModelSpec.mlp(2), w0, batch, steps);
     }
 
     @Test

@@ -2,7 +2,6 @@ package org.fmjvm.backend.tf;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -19,8 +18,10 @@ import org.fmjvm.api.Device;
 import org.fmjvm.api.Shapes;
 import org.fmjvm.api.Tensor;
 import org.fmjvm.api.TensorScope;
+import org.fmjvm.api.backend.BackendOptions;
+import org.fmjvm.api.backend.ScopeStack;
+import org.fmjvm.api.backend.TensorChecks;
 import org.fmjvm.api.error.BackendException;
-import org.fmjvm.api.error.ShapeMismatchException;
 import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.OptimizerSpec;
@@ -67,16 +68,17 @@ public final class TfBackend implements Backend {
     private static final Logger LOG = LoggerFactory.getLogger(TfBackend.class);
 
     private final TfRuntime runtime;
-    private final TfOptions options;
+    private final BackendOptions options;
     private final String description;
     private final AtomicLong live = new AtomicLong();
-    private final ThreadLocal<ArrayDeque<TfScope>> scopes = ThreadLocal.withInitial(ArrayDeque::new);
+    private final ScopeStack<TfScope> scopes = new ScopeStack<>();
     private final Set<TfScope> openScopes = ConcurrentHashMap.newKeySet();
     private final Set<TfMlp> openModels = ConcurrentHashMap.newKeySet();
     private final TfFunctions functions;
     private volatile boolean closed;
 
-    private TfBackend(TfRuntime runtime, TfOptions options, TfThreads threads, int effectiveIntraOp, String version) {
+    private TfBackend(TfRuntime runtime, BackendOptions options, TfThreads threads, int effectiveIntraOp,
+            String version) {
         this.runtime = runtime;
         this.options = options;
         this.functions = new TfFunctions(runtime);
@@ -91,19 +93,21 @@ public final class TfBackend implements Backend {
      * @throws BackendException if the TensorFlow natives cannot be loaded
      */
     public static TfBackend open() {
-        return open(TfOptions.defaults());
+        return open(BackendOptions.defaults());
     }
 
     /**
      * Loads the TensorFlow natives (once per process: about 2 s, longer the very first time while
      * JavaCPP extracts them) and opens a backend with its own eager context.
      *
-     * @param options threads and device
+     * @param options threads ({@code auto}: TensorFlow intra-op threads = cores, at most 4; a fixed
+     *     count pins it; process-wide, the first {@code tf} backend opened in a JVM decides, see
+     *     {@link TfThreads}) and device (only {@code cpu} is bundled)
      * @return the backend
      * @throws BackendException if the device is a GPU (GPU natives are not bundled) or the natives
      *     cannot be loaded
      */
-    public static TfBackend open(TfOptions options) {
+    public static TfBackend open(BackendOptions options) {
         Objects.requireNonNull(options, "options");
         if (!options.device().type().equals("cpu")) {
             throw new BackendException("tf: device '" + options.device() + "' is not available: the GPU natives of"
@@ -160,7 +164,7 @@ public final class TfBackend implements Backend {
     }
 
     /** @return the options the backend was opened with */
-    public TfOptions options() {
+    public BackendOptions options() {
         return options;
     }
 
@@ -172,9 +176,7 @@ public final class TfBackend implements Backend {
     @Override
     public TensorScope openScope() {
         checkOpen();
-        ArrayDeque<TfScope> stack = scopes.get();
-        TfScope scope = new TfScope(this, stack.peek());
-        stack.push(scope);
+        TfScope scope = scopes.push(new TfScope(this, scopes.innermost()));
         openScopes.add(scope);
         return scope;
     }
@@ -182,7 +184,7 @@ public final class TfBackend implements Backend {
     @Override
     public Tensor fromArray(float[] data, int... shape) {
         Objects.requireNonNull(data, "data");
-        requireCount(data.length, shape);
+        Shapes.requireElementCount(data.length, shape);
         TfScope scope = currentScope();
         return adopt("fromArray", () -> runtime.floats(data, shape), scope);
     }
@@ -190,7 +192,7 @@ public final class TfBackend implements Backend {
     @Override
     public Tensor fromArray(double[] data, int... shape) {
         Objects.requireNonNull(data, "data");
-        requireCount(data.length, shape);
+        Shapes.requireElementCount(data.length, shape);
         TfScope scope = currentScope();
         return adopt("fromArray", () -> runtime.doubles(data, shape), scope);
     }
@@ -206,7 +208,7 @@ public final class TfBackend implements Backend {
     @Override
     public VelocityModel newModel(ModelSpec spec, ModelWeights weights) {
         checkOpen();
-        return new TfVelocityModel(new TfMlp(this, spec, weights, null));
+        return new TfMlp(this, spec, weights, null);
     }
 
     @Override
@@ -287,25 +289,16 @@ public final class TfBackend implements Backend {
      */
     TfScope currentScope() {
         checkOpen();
-        TfScope scope = scopes.get().peek();
-        if (scope == null) {
-            throw new IllegalStateException("No TensorScope is open on thread '" + Thread.currentThread().getName()
-                    + "': every tensor belongs to a scope; wrap the work in"
-                    + " try (TensorScope scope = backend.openScope()) { ... }");
-        }
-        return scope;
+        return scopes.current();
     }
 
-    /** Removes a closing scope from its thread's stack; it must be the innermost. */
-    void popScope(TfScope scope) {
-        ArrayDeque<TfScope> stack = scopes.get();
-        if (stack.peek() != scope) {
-            throw new IllegalStateException(stack.contains(scope)
-                    ? "a TensorScope opened inside this one is still open; close scopes in reverse order of opening"
-                            + " (try-with-resources does)"
-                    : "this TensorScope belongs to another thread; scopes are confined to the thread that opened them");
-        }
-        stack.pop();
+    /** @return the per-thread stacks of open scopes */
+    ScopeStack<TfScope> scopes() {
+        return scopes;
+    }
+
+    /** Forgets a scope that closed, so that {@link #close()} does not free it again. */
+    void scopeClosed(TfScope scope) {
         openScopes.remove(scope);
     }
 
@@ -347,21 +340,8 @@ public final class TfBackend implements Backend {
      * @throws IllegalStateException if it was closed
      */
     TfTensor unwrap(Tensor tensor, String name) {
-        Objects.requireNonNull(tensor, name);
-        if (!(tensor instanceof TfTensor t) || t.backend() != this) {
-            throw new IllegalArgumentException(name + " is a tensor of another backend (" + tensor.getClass().getName()
-                    + "); tensors of different backends cannot be mixed: copy it with toFloatArray() and"
-                    + " fromArray() on this backend");
-        }
+        TfTensor t = TensorChecks.unwrap(this, TfTensor.class, tensor, name);
         t.checkUsable();
         return t;
-    }
-
-    private static void requireCount(int count, int[] shape) {
-        int size = Shapes.size(shape);
-        if (size != count) {
-            throw new ShapeMismatchException("data has " + count + " values but shape " + Arrays.toString(shape)
-                    + " needs " + size);
-        }
     }
 }

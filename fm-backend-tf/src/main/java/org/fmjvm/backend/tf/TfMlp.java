@@ -5,11 +5,12 @@ import java.util.List;
 import java.util.Objects;
 
 import org.fmjvm.api.DType;
-import org.fmjvm.api.Shapes;
 import org.fmjvm.api.Tensor;
+import org.fmjvm.api.model.ModelInputs;
 import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.OptimizerSpec;
+import org.fmjvm.api.model.VelocityModel;
 import org.tensorflow.internal.c_api.TFE_TensorHandle;
 
 /**
@@ -17,17 +18,20 @@ import org.tensorflow.internal.c_api.TFE_TensorHandle;
  * moments) as native tensor handles owned by this object, and the {@link TfMlpGraph} functions of its
  * architecture, called with the current weights as arguments.
  *
- * <p>Every call validates its inputs in Java, passes the caller's tensor handles straight into the
- * function (no copy), deletes every temporary handle before returning and gives its result to the
- * caller's current scope. A training step is one function call: forward, loss, gradients and the
- * Adam update run inside TensorFlow, and the new weights and moments replace the old handles.
+ * <p>Every call validates its inputs in Java ({@link ModelInputs}), passes the caller's tensor
+ * handles straight into the function (no copy), deletes every temporary handle before returning
+ * and gives its result to the caller's current scope. A training step is one function call:
+ * forward, loss, gradients and the Adam update run inside TensorFlow, and the new weights and
+ * moments replace the old handles.
  *
- * <p>Shapes: {@code t [B, 1]}, {@code x [B, D]}, velocity {@code [B, D]}, divergences {@code [B]};
- * all float32.
+ * <p>This is the backend's {@link VelocityModel}: {@code newModel} returns it as it is (without
+ * optimizer state); a {@link TfTrainableModel} wraps one built with Adam's moments, adds the
+ * training methods and forwards its inference calls to it. Shapes: {@code t [B, 1]},
+ * {@code x [B, D]}, velocity {@code [B, D]}, divergences {@code [B]}; all float32.
  *
  * <p>Not thread-safe: a model is a single-threaded session.
  */
-final class TfMlp implements AutoCloseable {
+final class TfMlp implements VelocityModel {
     private final TfBackend backend;
     private final TfRuntime runtime;
     private final ModelSpec spec;
@@ -85,11 +89,13 @@ final class TfMlp implements AutoCloseable {
         backend.modelOpened(this);
     }
 
-    ModelSpec spec() {
+    @Override
+    public ModelSpec spec() {
         return spec;
     }
 
-    TfBackend backend() {
+    @Override
+    public TfBackend backend() {
         return backend;
     }
 
@@ -106,10 +112,7 @@ final class TfMlp implements AutoCloseable {
     }
 
     void learningRate(double rate) {
-        if (!(rate >= 0) || !Double.isFinite(rate)) {
-            throw new IllegalArgumentException("learning rate must be a finite number >= 0, got " + rate);
-        }
-        this.learningRate = rate;
+        this.learningRate = ModelInputs.learningRate(rate);
     }
 
     private void checkOpen() {
@@ -119,39 +122,14 @@ final class TfMlp implements AutoCloseable {
         backend.checkOpen();
     }
 
-    // ---------------------------------------------------------------- validation
-
-    /** @return the batch size after checking {@code t [B, 1]} and {@code x [B, D]} */
-    private int checkInputs(TfTensor t, TfTensor x) {
-        checkOpen();
-        Shapes.require("x", x, -1, spec.dim());
-        int batch = x.dim(0);
-        Shapes.require("t", t, batch, 1);
-        requireFloat32("x", x);
-        requireFloat32("t", t);
-        return batch;
-    }
-
-    private int checkTrainingInputs(TfTensor t, TfTensor xt, TfTensor dxt) {
-        int batch = checkInputs(t, xt);
-        Shapes.require("dxt", dxt, batch, spec.dim());
-        requireFloat32("dxt", dxt);
-        return batch;
-    }
-
-    private static void requireFloat32(String name, TfTensor t) {
-        if (t.dtype() != DType.FLOAT32) {
-            throw new IllegalArgumentException(name + " must be float32 (models run in float32), got " + t.dtype()
-                    + "; convert it with toDType(DType.FLOAT32)");
-        }
-    }
-
     // ---------------------------------------------------------------- the VelocityModel operations
 
-    Tensor velocity(Tensor tIn, Tensor xIn) {
+    @Override
+    public Tensor velocity(Tensor tIn, Tensor xIn) {
         TfTensor t = backend.unwrap(tIn, "t");
         TfTensor x = backend.unwrap(xIn, "x");
-        checkInputs(t, x);
+        checkOpen();
+        ModelInputs.check(spec, t, x);
         TfScope scope = backend.currentScope();
         TFE_TensorHandle v = call(forward, t.handle(), x.handle())[0];
         return adopt(v, scope);
@@ -161,7 +139,8 @@ final class TfMlp implements AutoCloseable {
         TfTensor t = backend.unwrap(tIn, "t");
         TfTensor x = backend.unwrap(xIn, "xt");
         TfTensor dxt = backend.unwrap(dxtIn, "dxt");
-        checkTrainingInputs(t, x, dxt);
+        checkOpen();
+        ModelInputs.checkTraining(spec, t, x, dxt);
         TFE_TensorHandle loss = call(lossFunction, t.handle(), x.handle(), dxt.handle())[0];
         try {
             return runtime.readFloats(loss, 1)[0];
@@ -170,10 +149,12 @@ final class TfMlp implements AutoCloseable {
         }
     }
 
-    Tensor divergence(Tensor tIn, Tensor xIn) {
+    @Override
+    public Tensor divergence(Tensor tIn, Tensor xIn) {
         TfTensor t = backend.unwrap(tIn, "t");
         TfTensor x = backend.unwrap(xIn, "x");
-        checkInputs(t, x);
+        checkOpen();
+        ModelInputs.check(spec, t, x);
         TfScope scope = backend.currentScope();
         int dim = spec.dim();
         TFE_TensorHandle total = null;
@@ -210,13 +191,13 @@ final class TfMlp implements AutoCloseable {
         }
     }
 
-    Tensor divergenceEstimate(Tensor tIn, Tensor xIn, Tensor probeIn) {
+    @Override
+    public Tensor divergenceEstimate(Tensor tIn, Tensor xIn, Tensor probeIn) {
         TfTensor t = backend.unwrap(tIn, "t");
         TfTensor x = backend.unwrap(xIn, "x");
         TfTensor e = backend.unwrap(probeIn, "probe");
-        int batch = checkInputs(t, x);
-        Shapes.require("probe", e, batch, spec.dim());
-        requireFloat32("probe", e);
+        checkOpen();
+        ModelInputs.checkProbe(spec, t, x, e);
         TfScope scope = backend.currentScope();
         TFE_TensorHandle estimate = call(probe, t.handle(), x.handle(), e.handle())[0];
         return adopt(estimate, scope);
@@ -231,7 +212,8 @@ final class TfMlp implements AutoCloseable {
         TfTensor t = backend.unwrap(tIn, "t");
         TfTensor xt = backend.unwrap(xtIn, "xt");
         TfTensor dxt = backend.unwrap(dxtIn, "dxt");
-        checkTrainingInputs(t, xt, dxt);
+        checkOpen();
+        ModelInputs.checkTraining(spec, t, xt, dxt);
         long step = steps + 1;
         double bc1 = 1 - Math.pow(optimizer.beta1(), step);
         double bc2 = 1 - Math.pow(optimizer.beta2(), step);
@@ -273,7 +255,8 @@ final class TfMlp implements AutoCloseable {
         }
     }
 
-    ModelWeights weights() {
+    @Override
+    public ModelWeights weights() {
         checkOpen();
         List<ModelWeights.Parameter> out = new ArrayList<>();
         for (int l = 0; l < spec.layers(); l++) {
@@ -326,5 +309,10 @@ final class TfMlp implements AutoCloseable {
             }
             backend.modelClosed(this);
         }
+    }
+
+    @Override
+    public String toString() {
+        return "tf " + spec.describe();
     }
 }

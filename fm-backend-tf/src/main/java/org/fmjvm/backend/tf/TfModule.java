@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.google.inject.Binder;
 
+import org.fmjvm.api.backend.BackendOptions;
 import org.fmjvm.api.spi.ComponentFactory;
 import org.fmjvm.api.spi.FmBinders;
 import org.fmjvm.api.spi.FmModule;
@@ -21,14 +22,14 @@ public final class TfModule implements FmModule {
 
     /** The backend's parameters, as {@code fm list} shows them. */
     static final List<ParamSpec> PARAMETERS = List.of(
-            ParamSpec.text("threads", "auto", "TensorFlow intra-op threads: auto (cores, at most 4) or a fixed count"
+            BackendOptions.threadsParameter("TensorFlow intra-op threads: auto (cores, at most 4) or a fixed count"
                     + " >= 1; process-wide, the first tf backend opened in a JVM decides"),
-            ParamSpec.text("device", "cpu", "cpu (TensorFlow's GPU natives are not bundled)"));
+            BackendOptions.deviceParameter("cpu (TensorFlow's GPU natives are not bundled)"));
 
     @Override
     public void configure(Binder binder) {
         FmBinders.backends(binder).add(ComponentFactory.of(TfBackend.NAME,
                 "TensorFlow 2.18 through TensorFlow Java 1.1, CPU natives bundled", PARAMETERS, RANK,
-                params -> TfBackend.open(TfOptions.parse(params.text("threads"), params.text("device")))));
+                params -> TfBackend.open(BackendOptions.parse(TfBackend.NAME, params))));
     }
 }

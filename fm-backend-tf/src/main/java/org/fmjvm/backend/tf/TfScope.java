@@ -1,41 +1,34 @@
 package org.fmjvm.backend.tf;
 
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.Set;
-
 import org.fmjvm.api.Backend;
 import org.fmjvm.api.Tensor;
 import org.fmjvm.api.TensorScope;
+import org.fmjvm.api.backend.OwnedTensors;
 
 /**
- * A {@link TensorScope} of the {@code tf} backend: the set of live tensors made in it. All scopes of a
- * backend share one eager context, so {@link #keep} only moves the tensor's ownership to the
- * enclosing scope; {@link #close} deletes the native handles of the tensors still owned, which frees
- * their buffers.
+ * A {@link TensorScope} of the {@code tf} backend: the live tensors made in it, kept by fm-api's
+ * {@link OwnedTensors}. All scopes of a backend share one eager context, so {@link #keep} only moves
+ * the tensor's ownership to the enclosing scope; {@link #close} deletes the native handles of the
+ * tensors still owned, which frees their buffers.
  *
  * <p>Confined to the thread that opened it.
  */
 final class TfScope implements TensorScope {
     private final TfBackend backend;
-    private final TfScope parent;
-    private final Thread thread;
-    private final Set<TfTensor> tensors = new HashSet<>();
-    private boolean closed;
+    private final OwnedTensors<TfScope, TfTensor> owned;
 
-    TfScope(TfBackend backend, TfScope parent) {
+    TfScope(TfBackend backend, TfScope enclosing) {
         this.backend = backend;
-        this.parent = parent;
-        this.thread = Thread.currentThread();
+        this.owned = new OwnedTensors<>(this, enclosing == null ? null : enclosing.owned);
     }
 
     void add(TfTensor tensor) {
-        tensors.add(tensor);
+        owned.add(tensor);
     }
 
     /** Forgets a tensor that was closed early. */
     void remove(TfTensor tensor) {
-        tensors.remove(tensor);
+        owned.remove(tensor);
     }
 
     @Override
@@ -46,52 +39,29 @@ final class TfScope implements TensorScope {
     @Override
     public Tensor keep(Tensor tensor) {
         TfTensor t = backend.unwrap(tensor, "tensor");
-        if (closed) {
-            throw new IllegalStateException("keep() on a closed TensorScope");
-        }
-        if (t.scope() != this) {
-            throw new IllegalStateException("keep(): the tensor belongs to another scope; only a tensor owned by this"
-                    + " scope can be moved to its enclosing scope");
-        }
-        if (parent == null) {
-            throw new IllegalStateException("keep() in the outermost TensorScope: there is no enclosing scope to move"
-                    + " the tensor to; open an outer scope first, or just use the tensor here");
-        }
-        tensors.remove(t);
-        parent.tensors.add(t);
-        t.moveTo(parent);
+        t.moveTo(owned.keep(t, t.scope()));
         return tensor;
     }
 
     @Override
     public int size() {
-        return tensors.size();
+        return owned.size();
     }
 
     @Override
     public void close() {
-        if (closed) {
-            return;
+        if (owned.close(backend.scopes(), TfTensor::release)) {
+            backend.scopeClosed(this);
         }
-        if (Thread.currentThread() != thread) {
-            throw new IllegalStateException("a TensorScope must be closed on the thread that opened it ('"
-                    + thread.getName() + "')");
-        }
-        backend.popScope(this);
-        releaseAll();
     }
 
-    /** Frees every tensor still owned and marks the scope closed (also used when the backend closes). */
+    /** Frees every tensor still owned and marks the scope closed (used when the backend closes). */
     void releaseAll() {
-        closed = true;
-        for (TfTensor t : new ArrayList<>(tensors)) {
-            t.release();
-        }
-        tensors.clear();
+        owned.releaseAll(TfTensor::release);
     }
 
     @Override
     public String toString() {
-        return "TfScope[" + tensors.size() + " tensors" + (closed ? ", closed" : "") + "]";
+        return "TfScope[" + owned + "]";
     }
 }

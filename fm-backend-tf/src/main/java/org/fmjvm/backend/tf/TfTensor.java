@@ -7,14 +7,17 @@ import org.fmjvm.api.Backend;
 import org.fmjvm.api.DType;
 import org.fmjvm.api.Shapes;
 import org.fmjvm.api.Tensor;
+import org.fmjvm.api.backend.HostArrays;
+import org.fmjvm.api.backend.TensorChecks;
 import org.fmjvm.api.error.ShapeMismatchException;
 import org.tensorflow.internal.c_api.TFE_TensorHandle;
 
 /**
  * A {@link Tensor} of the {@code tf} backend: one TensorFlow eager tensor handle owned by one
- * {@link TfScope}. Every operation validates shapes, dtypes and axes in Java first (so mistakes
- * surface as {@link ShapeMismatchException} or {@link IllegalArgumentException} naming the shapes
- * rather than as native errors), then runs one eager TensorFlow operation ({@code AddV2},
+ * {@link TfScope}. Every operation validates shapes, dtypes and axes in Java first, with fm-api's
+ * shared rules ({@link Shapes}, {@link TensorChecks}), so mistakes surface as
+ * {@link ShapeMismatchException} or {@link IllegalArgumentException} naming the shapes rather than
+ * as native errors; then runs one eager TensorFlow operation ({@code AddV2},
  * {@code RealDiv}, {@code Sum}, {@code ConcatV2}, {@code GatherV2}, {@code Slice}, {@code Cast},
  * ...) and gives the result to the calling thread's current scope. Scalar operands are made in this
  * tensor's precision, so a scalar never promotes the result's dtype.
@@ -61,10 +64,7 @@ final class TfTensor implements Tensor {
     }
 
     void checkUsable() {
-        if (closed) {
-            throw new IllegalStateException("tensor " + Arrays.toString(shape) + " was closed (by close() or by closing"
-                    + " its TensorScope); keep() it into an enclosing scope to use it later");
-        }
+        TensorChecks.requireOpen(closed, shape);
     }
 
     @Override
@@ -204,14 +204,14 @@ final class TfTensor implements Tensor {
     @Override
     public Tensor max(int axis, boolean keepDim) {
         int ax = axis("max", axis);
-        requireNonEmptyAxis("max", ax);
+        Shapes.requireNonEmptyAxis("max", shape, ax);
         return reduce("Max", new int[] {ax}, keepDim);
     }
 
     @Override
     public Tensor min(int axis, boolean keepDim) {
         int ax = axis("min", axis);
-        requireNonEmptyAxis("min", ax);
+        Shapes.requireNonEmptyAxis("min", shape, ax);
         return reduce("Min", new int[] {ax}, keepDim);
     }
 
@@ -250,10 +250,7 @@ final class TfTensor implements Tensor {
     @Override
     public double item() {
         checkUsable();
-        if (size() != 1) {
-            throw new ShapeMismatchException("item() needs a tensor with exactly one element, got shape "
-                    + Arrays.toString(shape));
-        }
+        Shapes.requireOneElement(shape);
         return toDoubleArray()[0];
     }
 
@@ -262,7 +259,7 @@ final class TfTensor implements Tensor {
     @Override
     public Tensor reshape(int... newShape) {
         checkUsable();
-        int[] target = ShapeRules.reshape(shape, newShape);
+        int[] target = Shapes.reshape(shape, newShape);
         return result("reshape", () -> {
             TFE_TensorHandle s = runtime.ints(target, target.length);
             try (TfRuntime.EagerCall call = runtime.op("Reshape")) {
@@ -277,18 +274,8 @@ final class TfTensor implements Tensor {
     public Tensor concat(Tensor other, int axis) {
         checkUsable();
         TfTensor o = backend.unwrap(other, "other");
-        requireSameDType("concat", o);
-        if (o.shape.length != shape.length) {
-            throw new ShapeMismatchException("concat: ranks differ: " + Arrays.toString(shape) + " and "
-                    + Arrays.toString(o.shape));
-        }
-        int ax = axis("concat", axis);
-        for (int k = 0; k < shape.length; k++) {
-            if (k != ax && shape[k] != o.shape[k]) {
-                throw new ShapeMismatchException("concat along axis " + axis + ": shapes " + Arrays.toString(shape)
-                        + " and " + Arrays.toString(o.shape) + " differ on axis " + k);
-            }
-        }
+        TensorChecks.requireSameDType("concat", this, o);
+        int ax = Shapes.concatAxis(shape, o.shape, axis);
         return result("concat", () -> {
             TFE_TensorHandle a = runtime.intScalar(ax);
             try (TfRuntime.EagerCall call = runtime.op("ConcatV2")) {
@@ -303,16 +290,8 @@ final class TfTensor implements Tensor {
     @Override
     public Tensor gatherRows(int[] rows) {
         checkUsable();
-        if (shape.length == 0) {
-            throw new ShapeMismatchException("gatherRows needs a tensor of rank >= 1, got a scalar");
-        }
         int[] index = rows.clone();
-        for (int i = 0; i < index.length; i++) {
-            if (index[i] < 0 || index[i] >= shape[0]) {
-                throw new IndexOutOfBoundsException("gatherRows: row index " + index[i] + " at position " + i
-                        + " is outside [0, " + shape[0] + ")");
-            }
-        }
+        Shapes.requireRows(shape, index);
         return result("gatherRows", () -> {
             TFE_TensorHandle idx = runtime.ints(index, index.length);
             TFE_TensorHandle zero = runtime.intScalar(0);
@@ -328,11 +307,8 @@ final class TfTensor implements Tensor {
 
     @Override
     public Tensor slice(int axis, int start, int end) {
-        int ax = axis("slice", axis);
-        if (start < 0 || end > shape[ax] || start > end) {
-            throw new IndexOutOfBoundsException("slice of axis " + axis + " of " + Arrays.toString(shape)
-                    + ": need 0 <= start <= end <= " + shape[ax] + ", got [" + start + ", " + end + ")");
-        }
+        checkUsable();
+        int ax = Shapes.sliceAxis(shape, axis, start, end);
         int[] begin = new int[shape.length];
         int[] size = shape.clone();
         begin[ax] = start;
@@ -365,29 +341,17 @@ final class TfTensor implements Tensor {
     @Override
     public float[] toFloatArray() {
         checkUsable();
-        if (dtype == DType.FLOAT32) {
-            return runtime.readFloats(handle, size());
-        }
-        double[] d = runtime.readDoubles(handle, size());
-        float[] f = new float[d.length];
-        for (int i = 0; i < d.length; i++) {
-            f[i] = (float) d[i];
-        }
-        return f;
+        int n = size();
+        return dtype == DType.FLOAT32 ? runtime.readFloats(handle, n)
+                : HostArrays.toFloats(runtime.readDoubles(handle, n));
     }
 
     @Override
     public double[] toDoubleArray() {
         checkUsable();
-        if (dtype == DType.FLOAT64) {
-            return runtime.readDoubles(handle, size());
-        }
-        float[] f = runtime.readFloats(handle, size());
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
-        }
-        return d;
+        int n = size();
+        return dtype == DType.FLOAT64 ? runtime.readDoubles(handle, n)
+                : HostArrays.toDoubles(runtime.readFloats(handle, n));
     }
 
     @Override
@@ -420,8 +384,8 @@ final class TfTensor implements Tensor {
     private Tensor binary(String op, String name, Tensor other) {
         checkUsable();
         TfTensor o = backend.unwrap(other, "other");
-        requireSameDType(name, o);
-        ShapeRules.broadcast(name, shape, o.shape);
+        TensorChecks.requireSameDType(name, this, o);
+        Shapes.broadcast(name, shape, o.shape);
         return result(name, () -> {
             try (TfRuntime.EagerCall call = runtime.op(op)) {
                 return call.input(handle).input(o.handle).type("T", dtype).execute1();
@@ -451,21 +415,8 @@ final class TfTensor implements Tensor {
         return backend.adopt(op, producer, backend.currentScope());
     }
 
-    private void requireSameDType(String op, TfTensor o) {
-        if (o.dtype != dtype) {
-            throw new IllegalArgumentException(op + ": operands have different dtypes " + dtype + " and " + o.dtype
-                    + "; convert one with toDType()");
-        }
-    }
-
     private int axis(String op, int axis) {
         checkUsable();
-        return ShapeRules.axis(op, axis, shape);
-    }
-
-    private void requireNonEmptyAxis(String op, int ax) {
-        if (shape[ax] == 0) {
-            throw new ShapeMismatchException(op + " over an empty axis of " + Arrays.toString(shape));
-        }
+        return Shapes.axis(op, axis, shape);
     }
 }

@@ -2,6 +2,8 @@ package org.fmjvm.backend.tf;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.fmjvm.api.backend.BackendOptions;
+
 /**
  * TensorFlow's thread settings for one backend, and the one piece of process-wide state they need.
  *
@@ -52,7 +54,7 @@ record TfThreads(int intraOp, int interOp, boolean auto) {
      * @param cores the available processors
      * @return the thread settings for those options
      */
-    static TfThreads of(TfOptions options, int cores) {
+    static TfThreads of(BackendOptions options, int cores) {
         if (options.autoThreads()) {
             return new TfThreads(Math.max(1, Math.min(MAX_AUTO_THREADS, cores)), Math.max(1, Math.min(2, cores)), true);
         }

@@ -1,22 +1,30 @@
 package org.fmjvm.backend.tf;
 
 import org.fmjvm.api.Tensor;
+import org.fmjvm.api.backend.ForwardingVelocityModel;
 import org.fmjvm.api.model.OptimizerSpec;
 import org.fmjvm.api.model.TrainableModel;
+import org.fmjvm.api.model.VelocityModel;
 
 /**
- * A trainable velocity model of the {@code tf} backend: a {@link TfMlp} with Adam's moments. One
- * {@link #trainStep} is one call of the architecture's training function (forward,
- * {@code loss = mean_b sum_d (v - dxt)^2}, gradients, clipping, weight decay and the Adam update, see
- * {@link TfMlpGraph}); the learning rate and bias corrections are passed per step, so
- * {@link #setLearningRate} takes effect at the next step.
+ * A trainable velocity model of the {@code tf} backend: a {@link TfMlp} with Adam's moments;
+ * inference calls go to the network. One {@link #trainStep} is one call of the architecture's
+ * training function (forward, {@code loss = mean_b sum_d (v - dxt)^2}, gradients, clipping, weight
+ * decay and the Adam update, see {@link TfMlpGraph}); the learning rate and bias corrections are
+ * passed per step, so {@link #setLearningRate} takes effect at the next step.
  *
  * <p>Not thread-safe: a single-threaded session.
  */
-final class TfTrainableModel extends TfMlpModel implements TrainableModel {
+final class TfTrainableModel implements TrainableModel, ForwardingVelocityModel {
+    private final TfMlp mlp;
 
     TfTrainableModel(TfMlp mlp) {
-        super(mlp);
+        this.mlp = mlp;
+    }
+
+    @Override
+    public VelocityModel network() {
+        return mlp;
     }
 
     @Override
@@ -51,6 +59,6 @@ final class TfTrainableModel extends TfMlpModel implements TrainableModel {
 
     @Override
     public String toString() {
-        return "tf " + mlp.spec().describe() + ", " + mlp.optimizer().describe();
+        return mlp + ", " + mlp.optimizer().describe();
     }
 }

@@ -1,20 +1,22 @@
 package org.fmjvm.backend.tf;
 
-import java.util.Arrays;
 import java.util.Locale;
 
 import org.fmjvm.api.Tensor;
 import org.fmjvm.api.TensorScope;
+import org.fmjvm.api.backend.BackendOptions;
 import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.OptimizerSpec;
 import org.fmjvm.api.model.TrainableModel;
 import org.fmjvm.api.random.Rng;
+import org.fmjvm.testkit.Workloads;
 
 /**
  * Timings of the tutorial network (3 x 256, SiLU, {@code concat(x, t)}, dimension 2) on this
- * backend, for the record; not a test (timings do not belong in unit tests). Measured the same way
- * as fm-backend-djl's {@code DjlBenchmark}: a training step on a batch built on the backend (median
+ * backend, for the record; not a test (timings do not belong in unit tests). Measured with the
+ * same fm-testkit {@link org.fmjvm.testkit.Workloads} as fm-backend-djl's {@code DjlBenchmark}: a
+ * training step on a batch built on the backend (median
  * of the timed steps after warm-up), the velocity forward pass at 10,000 rows including the copy to
  * the host, Euler-100 sampling of 10,000 points, and a loop of small tensor operations.
  *
@@ -35,20 +37,20 @@ public final class TfBenchmark {
         String threads = args.length > 1 ? args[1] : "auto";
         ModelSpec spec = ModelSpec.mlp(2);
         ModelWeights w0 = spec.initialWeights(Rng.seeded(1));
-        try (TfBackend backend = TfBackend.open(TfOptions.parse(threads, "cpu"))) {
+        try (TfBackend backend = TfBackend.open(BackendOptions.parse(TfBackend.NAME, threads, "cpu"))) {
             System.out.println(backend.description());
             if (what.equals("all") || what.equals("train")) {
                 train(backend, spec, w0, 256, 1200, 300);
                 train(backend, spec, w0, 4096, 120, 30);
             }
             if (what.equals("all") || what.equals("forward")) {
-                double[] ms = forward(backend, spec, w0, 10_000, 60);
-                System.out.printf(Locale.ROOT, "forward 10000 rows median %7.2f ms  mean %7.2f ms%n", pct(ms, 50),
-                        mean(ms));
+                double[] ms = Workloads.forwardMillis(backend, spec, w0, 10_000, 60);
+                System.out.printf(Locale.ROOT, "forward 10000 rows median %7.2f ms  mean %7.2f ms%n", Workloads.percentile(ms, 50),
+                        Workloads.mean(ms));
             }
             if (what.equals("all") || what.equals("sample")) {
                 for (int rep = 0; rep < 2; rep++) {
-                    double seconds = euler(backend, spec, w0, 10_000, 100);
+                    double seconds = Workloads.eulerSeconds(backend, spec, w0, 10_000, 100);
                     System.out.printf(Locale.ROOT, "euler-100 10000 points %7.0f samples/s (%.2f s)%n",
                             10_000 / seconds, seconds);
                 }
@@ -67,65 +69,14 @@ public final class TfBenchmark {
         double[] ms = new double[steps];
         try (TrainableModel model = backend.newTrainableModel(spec, OptimizerSpec.adam(1e-3), w0)) {
             for (int i = 0; i < warmup; i++) {
-                step(backend, model, rng, batch);
+                Workloads.trainStepMillis(backend, model, rng, batch);
             }
             for (int i = 0; i < steps; i++) {
-                ms[i] = step(backend, model, rng, batch);
+                ms[i] = Workloads.trainStepMillis(backend, model, rng, batch);
             }
         }
         System.out.printf(Locale.ROOT, "train batch %5d median %7.2f ms  mean %7.2f ms  p90 %7.2f ms%n", batch,
-                pct(ms, 50), mean(ms), pct(ms, 90));
-    }
-
-    /** One training step on a fresh batch; returns its wall time in ms. */
-    static double step(TfBackend backend, TrainableModel model, Rng rng, int batch) {
-        try (TensorScope scope = backend.openScope()) {
-            Tensor t = backend.rand(rng, batch, 1);
-            Tensor x0 = backend.randn(rng, batch, 2);
-            Tensor x1 = backend.randn(rng, batch, 2).mul(0.5).add(2);
-            Tensor xt = x1.mul(t).add(x0.mul(t.rsub(1)));
-            Tensor dxt = x1.sub(x0);
-            long start = System.nanoTime();
-            model.trainStep(t, xt, dxt);
-            return (System.nanoTime() - start) / 1e6;
-        }
-    }
-
-    static double[] forward(TfBackend backend, ModelSpec spec, ModelWeights w0, int rows, int reps) {
-        double[] ms = new double[reps];
-        try (TrainableModel model = backend.newTrainableModel(spec, OptimizerSpec.adam(1e-3), w0);
-                TensorScope outer = backend.openScope()) {
-            Tensor x = backend.randn(Rng.seeded(4), rows, 2);
-            Tensor t = backend.full(0.5, rows, 1);
-            for (int i = -5; i < reps; i++) {
-                try (TensorScope scope = backend.openScope()) {
-                    long start = System.nanoTime();
-                    model.velocity(t, x).toFloatArray();
-                    if (i >= 0) {
-                        ms[i] = (System.nanoTime() - start) / 1e6;
-                    }
-                }
-            }
-        }
-        return ms;
-    }
-
-    static double euler(TfBackend backend, ModelSpec spec, ModelWeights w0, int rows, int steps) {
-        try (var model = backend.newModel(spec, w0); TensorScope outer = backend.openScope()) {
-            Tensor x = backend.randn(Rng.seeded(5), rows, 2);
-            long start = System.nanoTime();
-            double h = 1.0 / steps;
-            for (int k = 0; k < steps; k++) {
-                try (TensorScope step = backend.openScope()) {
-                    Tensor next = x.add(model.velocity(k * h, x).mul(h));
-                    Tensor old = x;
-                    x = step.keep(next);
-                    old.close();
-                }
-            }
-            x.toFloatArray();
-            return (System.nanoTime() - start) / 1e9;
-        }
+                Workloads.percentile(ms, 50), Workloads.mean(ms), Workloads.percentile(ms, 90));
     }
 
     /** The scope contract's small-step loop; returns microseconds per iteration. */
@@ -144,15 +95,5 @@ public final class TfBenchmark {
             }
             return (System.nanoTime() - start) / 1e3 / iterations;
         }
-    }
-
-    static double pct(double[] a, int p) {
-        double[] s = a.clone();
-        Arrays.sort(s);
-        return s[Math.min(s.length - 1, (int) Math.floor(p / 100.0 * s.length))];
-    }
-
-    static double mean(double[] a) {
-        return Arrays.stream(a).average().orElse(Double.NaN);
     }
 }

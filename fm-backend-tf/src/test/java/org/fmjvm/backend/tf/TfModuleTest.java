@@ -24,6 +24,7 @@ import org.fmjvm.api.spi.ComponentParams;
 import org.fmjvm.api.spi.FmModule;
 import org.fmjvm.api.spi.ParamSpec;
 import org.fmjvm.api.spi.Registration;
+import org.fmjvm.testkit.ChildJvm;
 import org.junit.jupiter.api.Test;
 
 /** Discovery and registration of the {@code tf} backend. */

@@ -2,18 +2,18 @@ package org.fmjvm.backend.tf;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 import org.fmjvm.api.Tensor;
 import org.fmjvm.api.TensorScope;
+import org.fmjvm.api.backend.BackendOptions;
 import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.ModelWeights;
-import org.fmjvm.api.model.OptimizerSpec;
-import org.fmjvm.api.model.TrainableModel;
 import org.fmjvm.api.model.VelocityModel;
 import org.fmjvm.api.random.Rng;
+import org.fmjvm.testkit.ChildJvm;
+import org.fmjvm.testkit.Workloads;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,10 +43,11 @@ class TfThreadInvarianceTest {
 
         public static void main(String[] args) {
             ModelSpec spec = ModelSpec.mlp(2);
-            try (TfBackend backend = TfBackend.open(TfOptions.parse(args[0], "cpu"))) {
+            try (TfBackend backend = TfBackend.open(BackendOptions.parse(TfBackend.NAME, args[0], "cpu"))) {
                 ModelWeights w0 = spec.initialWeights(Rng.seeded(1));
                 for (int[] run : new int[][] {{256, 30}, {4096, 6}, {40_000, 2}}) {
-                    System.out.println("result train " + run[0] + " " + train(backend, spec, w0, run[0], run[1]).hashCode());
+                    List<Object> trained = Workloads.train(backend, spec, w0, run[0], run[1]);
+                    System.out.println("result train " + run[0] + " " + trained.hashCode());
                 }
                 Rng data = Rng.seeded(3);
                 try (TensorScope scope = backend.openScope();
@@ -60,25 +61,6 @@ class TfThreadInvarianceTest {
                             backend.full(0.2, 10_000, 1), x, backend.randn(data, 10_000, 2)).toFloatArray()));
                 }
             }
-        }
-
-        private static List<Object> train(TfBackend backend, ModelSpec spec, ModelWeights w0, int batch, int steps) {
-            List<Object> out = new ArrayList<>();
-            Rng data = Rng.seeded(7);
-            try (TrainableModel model = backend.newTrainableModel(spec, OptimizerSpec.adam(1e-3).withMaxGradNorm(1.0),
-                    w0)) {
-                for (int s = 0; s < steps; s++) {
-                    try (TensorScope scope = backend.openScope()) {
-                        Tensor t = backend.rand(data, batch, 1);
-                        Tensor x0 = backend.randn(data, batch, 2);
-                        Tensor x1 = backend.randn(data, batch, 2).mul(0.5).add(3);
-                        Tensor xt = x1.mul(t).add(x0.mul(t.rsub(1)));
-                        out.add(model.trainStep(t, xt, x1.sub(x0)));
-                    }
-                }
-                out.add(model.weights());
-            }
-            return out;
         }
     }
 }

@@ -1,4 +1,4 @@
-package org.fmjvm.backend.tf;
+package org.fmjvm.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,27 +10,35 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a {@code main} class of the test class path in a child JVM. TensorFlow keeps process-wide
- * state (its intra-op thread pool, its loaded libraries), so tests about that state need a fresh
- * process. Stateless.
+ * Runs a {@code main} class of the test class path in a child JVM, for tests about process-wide
+ * native state that a fresh process must start from: which libraries discovery loads, a thread
+ * pool that the first backend of a process sizes (TensorFlow's intra-op pool), a native library
+ * loaded once per process. The child inherits this JVM's class path and environment (under Maven,
+ * the surefire configuration's, e.g. {@code TF_CPP_MIN_LOG_LEVEL=2}) and reports by printing lines
+ * that start with {@code result }.
+ *
+ * <p>Stateless and thread-safe.
  */
-final class ChildJvm {
+public final class ChildJvm {
     private ChildJvm() {
     }
 
     /**
-     * @param main the class to run
+     * @param main the class to run; it must be on this JVM's class path and have a public
+     *     {@code main}
      * @param args its arguments
-     * @return the lines it printed to stdout that start with {@code result }
-     * @throws AssertionError if it fails or takes more than two minutes
+     * @return the lines it printed to stdout that start with {@code result }, stripped
+     * @throws IOException if the child cannot be started
+     * @throws InterruptedException if interrupted while waiting for it
+     * @throws AssertionError if it exits with a non-zero code (showing its output) or takes more
+     *     than two minutes
      */
-    static List<String> results(Class<?> main, String... args) throws IOException, InterruptedException {
+    public static List<String> results(Class<?> main, String... args) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 main.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
         pb.redirectErrorStream(true);
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
