@@ -126,6 +126,22 @@ class BadInputTest {
     }
 
     @Test
+    void weightsOfAnotherModelShapeAreRejectedNamingTheFileAndBothShapes() throws IOException {
+        Path other = dir.resolve("wider");
+        CliRun run = CliRun.of("train", "--dataset", "four-gaussians", "--out", other.toString(), "--steps", "2",
+                "--batch", "8", "--hidden", "24,24");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        Files.copy(checkpoint.resolve("model.safetensors"), other.resolve("model.safetensors"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        for (String backend : new String[] {"djl", "tf"}) {
+            assertOneLineError(CliRun.of("sample", "--checkpoint", other.toString(), "--backend", backend, "--out",
+                    dir.resolve("s.csv").toString()), "model.safetensors does not match", "net.0.weight[16, 3]",
+                    "net.0.weight[24, 3]");
+        }
+        assertThat(dir.resolve("s.csv")).doesNotExist();
+    }
+
+    @Test
     void refusesToWriteACheckpointOverSomethingElse() throws IOException {
         Path busy = dir.resolve("busy");
         Files.createDirectories(busy);

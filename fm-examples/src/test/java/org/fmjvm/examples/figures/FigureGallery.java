@@ -10,20 +10,24 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Renders every figure with realistic data of the demo task into the folder named by the system
- * property {@code fm.figures.gallery} (e.g. {@code -Dfm.figures.gallery=/tmp/figs}), for looking at
- * them; records render times in {@code timings.txt} there. Skipped without the property.
+ * folder given as the first argument, for looking at them; records render times in
+ * {@code timings.txt} there. A tool, not a test: run it from the test class path with
+ * {@code java -cp ... org.fmjvm.examples.figures.FigureGallery /tmp/figs}.
  */
-@EnabledIfSystemProperty(named = "fm.figures.gallery", matches = ".+")
-class FigureGalleryTest {
+final class FigureGallery {
 
-  @Test
-  void rendersTheGallery() throws IOException {
-    Path dir = Path.of(System.getProperty("fm.figures.gallery"));
+  private FigureGallery() {
+  }
+
+  /**
+   * @param args the output folder
+   * @throws IOException if a figure cannot be written
+   */
+  public static void main(String[] args) throws IOException {
+    Path dir = Path.of(args.length > 0 ? args[0] : "figure-gallery");
     Files.createDirectories(dir);
     StringBuilder timings = new StringBuilder();
     Random rng = new Random(42);
