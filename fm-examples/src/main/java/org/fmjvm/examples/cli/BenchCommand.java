@@ -108,14 +108,15 @@ final class BenchCommand implements Callable<Integer> {
                     "ref (1 thread)", "speedup");
             String[] rows = {"train step, batch 256", "train step, batch 4096",
                 "Euler-" + odeSteps + ", " + samples + " points"};
+            String[] keys = {"train_step_256", "train_step_4096", "sampling"};
             for (int i = 0; i < 3; i++) {
                 boolean time = i < 2;
                 String unit = time ? " ms" : " /s";
                 out.printf(Locale.ROOT, "%-28s %14s %16s %9s %16s %9s%n", rows[i], fmt(ours[i], time) + unit,
                         fmt(ref.twoThreads[i], time) + unit, speedup(ours[i], ref.twoThreads[i], time),
                         fmt(ref.oneThread[i], time) + unit, speedup(ours[i], ref.oneThread[i], time));
-                result.put("speedup_vs_reference_2_threads_" + i, ratio(ours[i], ref.twoThreads[i], time));
-                result.put("speedup_vs_reference_1_thread_" + i, ratio(ours[i], ref.oneThread[i], time));
+                result.put("speedup_" + keys[i] + "_vs_reference_2_threads", ratio(ours[i], ref.twoThreads[i], time));
+                result.put("speedup_" + keys[i] + "_vs_reference_1_thread", ratio(ours[i], ref.oneThread[i], time));
             }
             out.println("(speedup > 1: fm is faster; reference: " + ref.label + ")");
             out.flush();
