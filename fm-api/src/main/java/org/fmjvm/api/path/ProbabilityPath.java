@@ -25,4 +25,16 @@ public interface ProbabilityPath {
 
     /** @return one line for run summaries, e.g. {@code affine(cond-ot: alpha = t, sigma = 1 - t)} */
     String describe();
+
+    /**
+     * Whether this path is only correct when {@code x0} is drawn from the standard Gaussian
+     * {@code N(0, I)} (for example a Gaussian path whose marginal at {@code t = 0} is that
+     * Gaussian whatever {@code x0} is). The trainer refuses to combine such a path with another
+     * source.
+     *
+     * @return {@code true} if the source must be {@code N(0, I)}; {@code false} by default
+     */
+    default boolean requiresStandardGaussianSource() {
+        return false;
+    }
 }
