@@ -155,11 +155,29 @@ public final class FmRuntime implements AutoCloseable {
     }
 
     /**
+     * @param data the training data ({@code x1})
+     * @param source the source distribution ({@code x0}), e.g. another data set for a data-to-data flow
+     * @return a trainer wired with this runtime's path, coupling and time sampler
+     */
+    public Trainer trainer(Dataset data, Dataset source) {
+        return new Trainer(backend, path, coupling, timeSampler, data, source, config.seed());
+    }
+
+    /**
      * @param model the velocity model to integrate
      * @return a sampler using this runtime's solver
      */
     public Sampler sampler(VelocityModel model) {
         return new Sampler(model, solver);
+    }
+
+    /**
+     * @param model the velocity model to integrate
+     * @param source the distribution the model was trained from
+     * @return a sampler using this runtime's solver, starting from {@code source}
+     */
+    public Sampler sampler(VelocityModel model, Dataset source) {
+        return new Sampler(model, solver, source);
     }
 
     /** Closes the backend. */

@@ -23,6 +23,8 @@ import org.fmjvm.api.model.OptimizerSpec;
  * @param coupling the coupling by name, with its resolved parameters
  * @param dataDim the data dimension (equal to {@code model.dim()})
  * @param data the data set's name or the CSV path it was trained on
+ * @param source the source distribution {@code x0} was drawn from: {@code standard-normal}, a data
+ *     set's name or a CSV path; sampling draws its starting points from the same
  * @param seed the one seed every random draw came from
  * @param steps training steps taken, {@code >= 0}
  * @param batch batch size, {@code >= 1}
@@ -38,6 +40,7 @@ public record CheckpointInfo(
         Component coupling,
         int dataDim,
         String data,
+        String source,
         long seed,
         int steps,
         int batch,
@@ -55,6 +58,7 @@ public record CheckpointInfo(
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(coupling, "coupling");
         Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(source, "source");
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(training, "training");
@@ -87,6 +91,7 @@ public record CheckpointInfo(
      * @param path the probability path
      * @param coupling the coupling
      * @param data the data set's name or CSV path
+     * @param source the source's name ({@code standard-normal}) or CSV path
      * @param seed the seed
      * @param steps training steps taken
      * @param batch batch size
@@ -96,9 +101,10 @@ public record CheckpointInfo(
      * @param created when it was written
      * @return the info, with {@code formatVersion = FORMAT_VERSION} and {@code dataDim = model.dim()}
      */
-    public static CheckpointInfo of(ModelSpec model, Component path, Component coupling, String data, long seed,
+    public static CheckpointInfo of(ModelSpec model, Component path, Component coupling, String data, String source,
+            long seed,
             int steps, int batch, OptimizerSpec optimizer, String backend, TrainingSummary training, Instant created) {
-        return new CheckpointInfo(FORMAT_VERSION, model, path, coupling, model.dim(), data, seed, steps, batch,
+        return new CheckpointInfo(FORMAT_VERSION, model, path, coupling, model.dim(), data, source, seed, steps, batch,
                 optimizer, backend, training, created);
     }
 

@@ -33,6 +33,7 @@ import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.OptimizerSpec;
 import org.fmjvm.api.model.TimeEmbedding;
+import org.fmjvm.core.data.GaussianSource;
 import org.fmjvm.core.io.AtomicFiles;
 
 /**
@@ -191,6 +192,7 @@ public final class Checkpoints {
         putComponent(root.putObject("coupling"), info.coupling());
         root.put("dataDim", info.dataDim());
         root.put("data", info.data());
+        root.put("source", info.source());
         root.put("seed", info.seed());
         root.put("steps", info.steps());
         root.put("batch", info.batch());
@@ -285,7 +287,8 @@ public final class Checkpoints {
                 throw r.invalid("created", "an ISO-8601 UTC time such as 2026-01-31T12:00:00Z", root.get("created"));
             }
             return new CheckpointInfo(version, model, r.component(root, "path"), r.component(root, "coupling"),
-                    r.integer(root, "dataDim"), r.text(root, "data"), r.longInteger(root, "seed"),
+                    r.integer(root, "dataDim"), r.text(root, "data"),
+                    root.has("source") ? r.text(root, "source") : GaussianSource.NAME, r.longInteger(root, "seed"),
                     r.integer(root, "steps"), r.integer(root, "batch"), optimizer, r.text(root, "backend"), training,
                     created);
         } catch (ConfigurationException e) {

@@ -95,6 +95,27 @@ public final class Datasets {
         return byName(s);
     }
 
+    /**
+     * Resolves the source distribution of a flow: {@code standard-normal} (the default), or any data
+     * set {@link #resolve} accepts, for a flow from one data distribution to another.
+     *
+     * @param nameOrCsvPath {@code standard-normal}, a built-in name or a CSV path
+     * @param dim the dimension of the data the flow ends at
+     * @return the source
+     * @throws org.fmjvm.api.error.DataException if a CSV source's dimension differs from {@code dim}
+     */
+    public static Dataset source(String nameOrCsvPath, int dim) {
+        Objects.requireNonNull(nameOrCsvPath, "nameOrCsvPath");
+        if (nameOrCsvPath.strip().equalsIgnoreCase(GaussianSource.NAME)) {
+            return new GaussianSource(dim);
+        }
+        Dataset d = resolve(nameOrCsvPath);
+        if (d instanceof CsvDataset csv) {
+            return csv.requireDim(dim, "the data");
+        }
+        return d;
+    }
+
     private static Path asExistingFile(String s) {
         if (s.isEmpty()) {
             return null;

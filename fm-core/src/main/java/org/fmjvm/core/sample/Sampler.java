@@ -6,16 +6,19 @@ import org.fmjvm.api.Backend;
 import org.fmjvm.api.Tensor;
 import org.fmjvm.api.TensorScope;
 import org.fmjvm.api.error.ConfigurationException;
+import org.fmjvm.api.error.DataException;
 import org.fmjvm.api.model.VelocityModel;
 import org.fmjvm.api.random.Rng;
 import org.fmjvm.api.solver.OdeSolver;
 import org.fmjvm.api.solver.Solution;
 import org.fmjvm.api.solver.SolveOptions;
 import org.fmjvm.api.solver.VelocityField;
+import org.fmjvm.core.data.Dataset;
+import org.fmjvm.core.data.GaussianSource;
 
 /**
- * Generates samples by integrating {@code dx/dt = v_theta(t, x)} from {@code t = 0} (standard
- * normal noise) to {@code t = 1}. Single-threaded session.
+ * Generates samples by integrating {@code dx/dt = v_theta(t, x)} from {@code t = 0} (points of the
+ * source distribution, standard normal noise by default) to {@code t = 1}. Single-threaded session.
  */
 public final class Sampler {
 
@@ -24,14 +27,29 @@ public final class Sampler {
 
     private final VelocityModel model;
     private final OdeSolver solver;
+    private final Dataset source;
 
     /**
      * @param model the learned velocity field
      * @param solver the integrator
      */
     public Sampler(VelocityModel model, OdeSolver solver) {
+        this(model, solver, new GaussianSource(model.spec().dim()));
+    }
+
+    /**
+     * @param model the learned velocity field
+     * @param solver the integrator
+     * @param source where starting points come from: the distribution the model was trained from
+     */
+    public Sampler(VelocityModel model, OdeSolver solver, Dataset source) {
         this.model = Objects.requireNonNull(model, "model");
         this.solver = Objects.requireNonNull(solver, "solver");
+        this.source = Objects.requireNonNull(source, "source");
+        if (source.dim() != model.spec().dim()) {
+            throw new DataException("the source " + source.name() + " has dimension " + source.dim()
+                    + " but the model has dimension " + model.spec().dim());
+        }
     }
 
     /** @return the model as the right-hand side of the ODE */
@@ -96,9 +114,10 @@ public final class Sampler {
     /**
      * @param n how many
      * @param rng the generator
-     * @return {@code n} standard normal points in the model's dimension, row-major
+     * @return {@code n} starting points drawn from the source (standard normal unless another source
+     *     was given), row-major
      */
     public float[] noise(int n, Rng rng) {
-        return rng.normals(n * model.spec().dim());
+        return source.sample(n, rng);
     }
 }

@@ -8,6 +8,7 @@ import org.fmjvm.api.Tensor;
 import org.fmjvm.api.TensorScope;
 import org.fmjvm.api.coupling.CoupledBatch;
 import org.fmjvm.api.coupling.Coupling;
+import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.error.DataException;
 import org.fmjvm.api.error.TrainingDivergedException;
 import org.fmjvm.api.model.TrainableModel;
@@ -20,10 +21,11 @@ import org.fmjvm.api.train.TrainingEnd;
 import org.fmjvm.api.train.TrainingListener;
 import org.fmjvm.api.train.TrainingStart;
 import org.fmjvm.core.data.Dataset;
+import org.fmjvm.core.data.GaussianSource;
 
 /**
  * The conditional flow-matching loop. Each step, inside its own tensor scope: draw
- * {@code x0 ~ N(0, I)} and {@code x1 ~ data}, pair them with the coupling, draw {@code t}, take
+ * {@code x0 ~ source} (by default {@code N(0, I)}) and {@code x1 ~ data}, pair them with the coupling, draw {@code t}, take
  * {@code (x_t, dx_t)} from the path and make one optimizer step on
  * {@code mean || v(t, x_t) - dx_t ||^2}. A non-finite loss stops the run with
  * {@link TrainingDivergedException}.
@@ -41,6 +43,7 @@ public final class Trainer {
     private final Coupling coupling;
     private final TimeSampler timeSampler;
     private final Dataset data;
+    private final Dataset source;
     private final long seed;
 
     /**
@@ -53,12 +56,39 @@ public final class Trainer {
      */
     public Trainer(Backend backend, ProbabilityPath path, Coupling coupling, TimeSampler timeSampler, Dataset data,
             long seed) {
+        this(backend, path, coupling, timeSampler, data, new GaussianSource(data.dim()), seed);
+    }
+
+    /**
+     * @param backend where tensors live
+     * @param path the probability path
+     * @param coupling how pairs are formed
+     * @param timeSampler how {@code t} is drawn
+     * @param data the target distribution ({@code x1})
+     * @param source the source distribution ({@code x0}), usually {@link GaussianSource}
+     * @param seed the run's seed
+     * @throws ConfigurationException if the path needs a standard Gaussian source and {@code source}
+     *     is another distribution
+     * @throws DataException if the source and the data differ in dimension
+     */
+    public Trainer(Backend backend, ProbabilityPath path, Coupling coupling, TimeSampler timeSampler, Dataset data,
+            Dataset source, long seed) {
         this.backend = Objects.requireNonNull(backend, "backend");
         this.path = Objects.requireNonNull(path, "path");
         this.coupling = Objects.requireNonNull(coupling, "coupling");
         this.timeSampler = Objects.requireNonNull(timeSampler, "timeSampler");
         this.data = Objects.requireNonNull(data, "data");
+        this.source = Objects.requireNonNull(source, "source");
         this.seed = seed;
+        if (source.dim() != data.dim()) {
+            throw new DataException("the source " + source.name() + " has dimension " + source.dim() + " but the data "
+                    + data.name() + " has dimension " + data.dim() + "; both ends of the flow need the same dimension");
+        }
+        if (path.requiresStandardGaussianSource() && !(source instanceof GaussianSource)) {
+            throw new ConfigurationException("the path " + path.describe() + " assumes x0 ~ N(0, I), but the source is "
+                    + source.name() + "; use the standard-normal source or a path that takes any source, such as"
+                    + " cond-ot");
+        }
     }
 
     /**
@@ -87,7 +117,8 @@ public final class Trainer {
         Rng pathRng = root.split("path");
         double[] losses = new double[steps];
         long start = System.nanoTime();
-        TrainingStart startEvent = new TrainingStart(steps, batch, seed, "data: " + data.describe() + "\nmodel: "
+        TrainingStart startEvent = new TrainingStart(steps, batch, seed, "data: " + data.describe() + "\nsource: "
+                + source.describe() + "\nmodel: "
                 + model.spec().describe() + "\noptimizer: " + model.optimizer().describe() + ", learning-rate schedule "
                 + config.schedule().id() + "\npath: " + path.describe()
                 + "\ncoupling: " + coupling.describe() + "\ntime-sampler: " + timeSampler.describe());
@@ -99,7 +130,7 @@ public final class Trainer {
             model.setLearningRate(baseRate * config.schedule().factor(step, steps));
             double loss;
             try (TensorScope scope = backend.openScope()) {
-                Tensor x0 = backend.randn(sourceRng, batch, dim);
+                Tensor x0 = backend.fromArray(source.sample(batch, sourceRng), batch, dim);
                 Tensor x1 = backend.fromArray(data.sample(batch, dataRng), batch, dim);
                 CoupledBatch pair = coupling.pair(x0, x1, couplingRng);
                 Tensor t = timeSampler.sample(backend, batch, timeRng);

@@ -43,7 +43,7 @@ class CheckpointsTest {
         pathParams.put("sigma-min", "0.001");
         pathParams.put("alpha", "1.5");
         return CheckpointInfo.of(spec, new CheckpointInfo.Component("cond-ot", pathParams),
-                CheckpointInfo.Component.named("independent"), "four-gaussians", 1234567890123L, 5000, 256,
+                CheckpointInfo.Component.named("independent"), "four-gaussians", "moons", 1234567890123L, 5000, 256,
                 OptimizerSpec.adam(1e-3).withMaxGradNorm(1.0).withWeightDecay(0.01, true), "djl",
                 new CheckpointInfo.TrainingSummary(0.8312345678901234, 61.25), Instant.parse("2026-11-28T10:15:30.123Z"));
     }
@@ -215,9 +215,19 @@ class CheckpointsTest {
     }
 
     @Test
+    void aSidecarWithoutASourceMeansTheStandardNormalSource() throws IOException {
+        Path dir = saved();
+        Path sidecar = dir.resolve(Checkpoints.INFO_FILE);
+        String json = Files.readString(sidecar);
+        assertThat(json).contains("\"source\" : \"moons\"");
+        Files.writeString(sidecar, json.replaceAll("\\s*\"source\" : \"moons\",", ""));
+        assertThat(Checkpoints.load(dir).info().source()).isEqualTo("standard-normal");
+    }
+
+    @Test
     void infoValidatesItsFields() {
         assertThatThrownBy(() -> new CheckpointInfo(1, SPEC, CheckpointInfo.Component.named("cond-ot"),
-                CheckpointInfo.Component.named("independent"), 3, "moons", 0, 10, 0, OptimizerSpec.adam(1e-3), "djl",
+                CheckpointInfo.Component.named("independent"), 3, "moons", "standard-normal", 0, 10, 0, OptimizerSpec.adam(1e-3), "djl",
                 new CheckpointInfo.TrainingSummary(1, 1), Instant.EPOCH)).isInstanceOf(ConfigurationException.class);
         assertThatThrownBy(() -> new CheckpointInfo.TrainingSummary(Double.NaN, 1))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("final loss");

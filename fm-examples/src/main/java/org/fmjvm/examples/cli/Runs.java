@@ -49,10 +49,13 @@ final class Runs {
      * @param fm the runtime
      * @param data the data set
      * @param dataLabel how the checkpoint names the data (a built-in name or the CSV path)
+     * @param source where {@code x0} comes from
+     * @param sourceLabel how the checkpoint names the source
      * @param options network, optimizer and budget
      * @return the trained model; the caller closes it
      */
-    static Trained train(FmRuntime fm, Dataset data, String dataLabel, ModelOptions options) {
+    static Trained train(FmRuntime fm, Dataset data, String dataLabel, Dataset source, String sourceLabel,
+            ModelOptions options) {
         TrainingConfig config = options.training();
         OptimizerSpec optimizer = options.optimizer();
         ModelSpec spec = options.model(data.dim());
@@ -65,9 +68,11 @@ final class Runs {
         };
         TrainableModel model = fm.newTrainableModel(spec, optimizer);
         try {
-            TrainingResult result = fm.trainer(data).train(model, config, List.of(TerminalProgress.create(), clock));
+            TrainingResult result = fm.trainer(data, source).train(model, config,
+                    List.of(TerminalProgress.create(), clock));
             CheckpointInfo info = CheckpointInfo.of(spec, fm.component(ComponentKind.PATH),
-                    fm.component(ComponentKind.COUPLING), dataLabel, fm.config().seed(), config.steps(), config.batch(),
+                    fm.component(ComponentKind.COUPLING), dataLabel, sourceLabel, fm.config().seed(), config.steps(),
+                    config.batch(),
                     optimizer, fm.component(ComponentKind.BACKEND).name(),
                     new CheckpointInfo.TrainingSummary(result.finalLoss(), result.wallSeconds()), Instant.now());
             return new Trained(model, result, info, medianStepMillis(stamps));

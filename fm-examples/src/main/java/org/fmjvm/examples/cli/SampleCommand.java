@@ -19,6 +19,7 @@ import org.fmjvm.core.FmRuntime;
 import org.fmjvm.core.checkpoint.CheckpointInfo;
 import org.fmjvm.core.checkpoint.Checkpoints;
 import org.fmjvm.core.data.CsvDataset;
+import org.fmjvm.core.data.Datasets;
 import org.fmjvm.core.io.PointsCsv;
 import org.fmjvm.core.sample.Sampler;
 
@@ -56,7 +57,8 @@ final class SampleCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--noise", paramLabel = "FILE.csv",
-            description = "Integrate these starting points (one per line) instead of drawing noise; --n is then their count.")
+            description = "Integrate these starting points (one per line) instead of drawing them from the checkpoint's"
+                    + " source; --n is then their count.")
     Path noise;
 
     @Mixin
@@ -90,7 +92,7 @@ final class SampleCommand implements Callable<Integer> {
                 .withSolver(ComponentChoice.parse(solver, solverParams, "--solver-param")).withSeed(seed);
         PrintWriter stdout = spec.commandLine().getOut();
         try (FmRuntime fm = FlowMatching.bootstrap(config); VelocityModel model = fm.loadModel(info.model(), loaded.weights())) {
-            Sampler sampler = fm.sampler(model);
+            Sampler sampler = fm.sampler(model, Datasets.source(info.source(), dim));
             if (x0 == null) {
                 x0 = sampler.noise(rows, Rng.seeded(seed).split("sample"));
             }

@@ -10,6 +10,7 @@ import org.fmjvm.core.FmRuntime;
 import org.fmjvm.core.checkpoint.Checkpoints;
 import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.Datasets;
+import org.fmjvm.core.data.GaussianSource;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,6 +25,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--dataset", required = true, paramLabel = "NAME|FILE.csv",
             description = "A built-in data set (see fm list) or a CSV file of points, one per line.")
     String dataset;
+
+    @Option(names = "--source", paramLabel = "NAME|FILE.csv", defaultValue = GaussianSource.NAME,
+            description = "Where x0 comes from: ${DEFAULT-VALUE} (default) or a data set, for a flow between two"
+                    + " distributions.")
+    String source;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
             description = "Checkpoint folder to write (model.safetensors + checkpoint.json).")
@@ -43,9 +49,10 @@ final class TrainCommand implements Callable<Integer> {
         model.validate();
         Runs.requireCheckpointTarget(out);
         Dataset data = Datasets.resolve(dataset);
+        Dataset from = Datasets.source(source, data.dim());
         PrintWriter stdout = spec.commandLine().getOut();
         try (FmRuntime fm = FlowMatching.bootstrap(components.config())) {
-            try (Runs.Trained trained = Runs.train(fm, data, dataset, model)) {
+            try (Runs.Trained trained = Runs.train(fm, data, dataset, from, source, model)) {
                 Checkpoints.save(out, trained.info(), trained.model().weights());
                 stdout.printf(Locale.ROOT, "trained %s on %s: %d steps of batch %d in %.1f s (median step %.2f ms),"
                         + " final loss %.4f%n", trained.model().spec().describe(), data.describe(),

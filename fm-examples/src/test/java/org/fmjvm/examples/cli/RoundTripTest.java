@@ -53,6 +53,24 @@ class RoundTripTest {
     }
 
     @Test
+    void aFlowFromAnotherDistributionRecordsItsSourceAndSamplesFromIt() throws IOException {
+        Path ck = dir.resolve("ck-moons");
+        CliRun train = CliRun.of("train", "--dataset", "four-gaussians", "--source", "moons", "--out", ck.toString(),
+                "--steps", "20", "--batch", "32", "--hidden", "16,16");
+        assertThat(train.exitCode()).as(train.err()).isZero();
+        JsonNode info = new ObjectMapper().readTree(ck.resolve("checkpoint.json").toFile());
+        assertThat(info.path("source").asText()).isEqualTo("moons");
+        Path a = dir.resolve("from-moons.csv");
+        assertThat(CliRun.of("sample", "--checkpoint", ck.toString(), "--n", "50", "--seed", "1", "--out",
+                a.toString()).exitCode()).isZero();
+        assertThat(Files.readAllLines(a)).hasSize(50);
+        CliRun bad = CliRun.of("train", "--dataset", "four-gaussians", "--source", "mooons", "--out",
+                dir.resolve("x").toString());
+        assertThat(bad.exitCode()).isNotZero();
+        assertThat(bad.err()).contains("Unknown dataset 'mooons'");
+    }
+
+    @Test
     void listShowsEveryKindAndTheBuiltIns() {
         CliRun run = CliRun.of("list");
         assertThat(run.exitCode()).isZero();
