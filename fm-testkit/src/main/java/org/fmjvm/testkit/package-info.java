@@ -19,5 +19,11 @@
  * workloads that every backend's thread-invariance tests and benchmarks run alike, and
  * {@link org.fmjvm.testkit.ChildJvm} runs a test's {@code main} class in a fresh JVM, for
  * process-wide native state.
+ *
+ * <p>Plugin authors run {@link org.fmjvm.testkit.PathContract} against their own probability path:
+ * one small subclass naming the path (and, for a Gaussian path, its mean and std formulas) checks
+ * shapes, dtypes, reproducibility, the ends of [0, 1], an affine schedule's derivatives and
+ * conversions, or a stochastic path's statistics, on the backend that
+ * {@link org.fmjvm.testkit.BackendsOnClassPath} finds.
  */
 package org.fmjvm.testkit;

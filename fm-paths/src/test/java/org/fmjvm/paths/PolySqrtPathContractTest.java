@@ -1,0 +1,12 @@
+package org.fmjvm.paths;
+
+import org.fmjvm.api.path.AffinePath;
+import org.fmjvm.api.path.ProbabilityPath;
+
+/** The path contract for poly, n = 1/2 (speed infinite at t = 0). */
+class PolySqrtPathContractTest extends BuiltInPathContract {
+    @Override
+    protected ProbabilityPath path() {
+        return new AffinePath(new PolynomialScheduler(0.5));
+    }
+}
