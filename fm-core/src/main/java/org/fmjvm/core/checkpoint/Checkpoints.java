@@ -390,7 +390,7 @@ public final class Checkpoints {
                 if (!p.isObject()) {
                     throw invalid(key + ".params", "an object of strings", p);
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> it = p.fields(); it.hasNext();) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = p.properties().iterator(); it.hasNext();) {
                     Map.Entry<String, JsonNode> e = it.next();
                     if (!e.getValue().isTextual()) {
                         throw invalid(key + ".params." + e.getKey(), "a string", e.getValue());

@@ -180,7 +180,7 @@ public final class Safetensors {
         long dataLen = bytes.length - (long) dataStart;
         Map<String, String> metadata = new LinkedHashMap<>();
         List<Entry> entries = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.properties().iterator(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
             if (e.getKey().equals(METADATA_KEY)) {
                 readMetadata(f, e.getValue(), metadata);
@@ -229,7 +229,7 @@ public final class Safetensors {
             throw new CheckpointException(f + ": " + METADATA_KEY + " must be an object of strings, got "
                     + meta.getNodeType().toString().toLowerCase(Locale.ROOT));
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = meta.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = meta.properties().iterator(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().isTextual()) {
                 throw new CheckpointException(f + ": " + METADATA_KEY + " must map strings to strings, but '"
