@@ -20,6 +20,7 @@ import org.fmjvm.api.TensorScope;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.model.VelocityModel;
 import org.fmjvm.api.random.Rng;
+import org.fmjvm.api.spi.ComponentKind;
 import org.fmjvm.api.solver.Solution;
 import org.fmjvm.api.solver.SolveOptions;
 import org.fmjvm.api.solver.Trajectory;
@@ -118,10 +119,13 @@ final class DemoCommand implements Callable<Integer> {
             float[] pairX1 = data.sample(pairs, rng.split("figure-pairs-target"));
             Bounds bounds = planar ? Bounds.covering(target, from.sample(samples, rng.split("figure-bounds"))) : null;
             if (planar) {
-                figures.add(figure(out.resolve("pairings.png"), p -> Figures.pairings(p, pairX0, pairX1, pairs,
+                float[][] pathStates = pathStates(fm, pairX0, pairX1, rng.split("figure-pairs-path"));
+                String pathName = fm.component(ComponentKind.PATH).name();
+                String label = pathName.equals("cond-ot") ? "x\u209c = (1\u2212t) x\u2080 + t x\u2081"
+                        : "x\u209c on the " + pathName + " path";
+                figures.add(figure(out.resolve("pairings.png"), p -> Figures.pairingPaths(p, pathStates, label,
                         String.format(Locale.ROOT, "%,d random pairs (x0 ~ %s, x1 ~ %s) and their paths", pairs,
-                                from instanceof GaussianSource ? "N(0, I)" : from.name(), data.name()),
-                        bounds)));
+                                from instanceof GaussianSource ? "N(0, I)" : from.name(), data.name()), bounds)));
             }
 
             try (Runs.Trained trained = Runs.train(fm, data, dataset, from, source, model)) {
@@ -208,6 +212,26 @@ final class DemoCommand implements Callable<Integer> {
             Solution s = sampler.solve(x0, SolveOptions.steps(odeSteps).withTrajectory());
             return s.trajectory().orElseThrow();
         }
+    }
+
+    /**
+     * The pairs' conditional paths for the pairings figure: {@code x_t} at 41 times from 0 to 1, with
+     * the same noise at every time for paths that add noise, so each line is one smooth path.
+     */
+    private float[][] pathStates(FmRuntime fm, float[] x0, float[] x1, Rng rng) {
+        Backend backend = fm.backend();
+        int points = 41;
+        float[][] states = new float[points][];
+        long noiseSeed = rng.nextLong();
+        try (TensorScope scope = backend.openScope()) {
+            Tensor a = backend.fromArray(x0, pairs, 2);
+            Tensor b = backend.fromArray(x1, pairs, 2);
+            for (int k = 0; k < points; k++) {
+                Tensor t = backend.full((double) k / (points - 1), pairs, 1);
+                states[k] = fm.path().sample(a, b, t, Rng.seeded(noiseSeed)).xt().toFloatArray();
+            }
+        }
+        return states;
     }
 
     private static VelocityGrid grid(Backend backend, VelocityModel model) {

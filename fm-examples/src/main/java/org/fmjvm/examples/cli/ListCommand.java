@@ -27,22 +27,29 @@ final class ListCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PluginRegistry registry = Plugins.discover();
+        int width = 14;
+        for (ComponentKind<?> kind : ComponentKind.all()) {
+            for (String name : registry.names(kind)) {
+                width = Math.max(width, name.length() + 1);
+            }
+        }
+        String row = "  %-" + width + "s %s%n";
         for (ComponentKind<?> kind : ComponentKind.all()) {
             List<? extends ComponentFactory<?>> factories = registry.factories(kind);
             out.println(kind.id() + "s:" + (factories.isEmpty() ? " (none on the class path)" : ""));
             for (ComponentFactory<?> f : factories) {
-                out.printf("  %-14s %s%n", f.name(), f.description());
+                out.printf(row, f.name(), f.description());
                 for (ParamSpec p : f.parameters()) {
-                    out.printf("  %-14s   %s%n", "", p);
+                    out.printf(row, "", "  " + p);
                 }
-                out.printf("  %-14s   from %s%n", "", registry.origin(kind, f.name()));
+                out.printf(row, "", "  from " + registry.origin(kind, f.name()));
             }
             out.println();
         }
         out.println("datasets (or a FILE.csv of points, one per line):");
         for (String name : Datasets.names()) {
             Dataset d = Datasets.byName(name);
-            out.printf("  %-14s %s%n", name, d.describe());
+            out.printf(row, name, d.describe());
         }
         out.flush();
         return 0;

@@ -157,6 +157,60 @@ public final class Figures {
     });
   }
 
+  /**
+   * Source/target pairs joined by their conditional paths when those are not straight lines (a
+   * variance-preserving or cosine schedule bends them, a Brownian bridge adds noise): each pair is a
+   * thin polyline through {@code states[0] = x0}, the points {@code x_t} at increasing times, and
+   * {@code states[last] = x1}; source points blue, target points orange.
+   *
+   * @param out the PNG file to write
+   * @param states {@code states[k]} is the row-major {@code n x 2} batch of {@code x_t} at the k-th
+   *     time, from {@code t = 0} (the source points) to {@code t = 1} (the target points); at least 2
+   * @param pathLabel the legend's name for the lines, e.g. {@code "x_t on the vp path"}
+   * @param title title, or {@code null}
+   * @param bounds the data window of both axes
+   * @throws IOException if the file cannot be written
+   */
+  public static void pairingPaths(Path out, float[][] states, String pathLabel, String title, Bounds bounds)
+      throws IOException {
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(pathLabel, "pathLabel");
+    Objects.requireNonNull(bounds, "bounds");
+    if (states == null || states.length < 2) {
+      throw new IllegalArgumentException("states must hold at least the t = 0 and t = 1 batches");
+    }
+    double[] times = new double[states.length];
+    for (int k = 0; k < times.length; k++) {
+      times[k] = (double) k / (times.length - 1);
+    }
+    checkStates(states, times);
+    int n = states[0].length / 2;
+    float[] x0 = states[0];
+    float[] x1 = states[states.length - 1];
+    Png.write(out, pointPlot(title, bounds, chart -> {
+      Charts.legendMarker(chart, Counts.of(x0, n, bounds).label("source x\u2080, t = 0"), Style.SOURCE,
+          new Charts.Dot(LEGEND_RADIUS));
+      Charts.legendMarker(chart, Counts.of(x1, n, bounds).label("target x\u2081, t = 1"), Style.TARGET,
+          new Charts.Dot(LEGEND_RADIUS));
+      Charts.legendLine(chart, pathLabel, Style.PATH, LEGEND_LINE);
+    }, chart -> {
+      Polylines lines = new Polylines();
+      for (int i = 0; i < n; i++) {
+        for (float[] state : states) {
+          if (finite(state[2 * i], state[2 * i + 1])) {
+            lines.add(state[2 * i], state[2 * i + 1]);
+          } else {
+            lines.end();
+          }
+        }
+        lines.end();
+      }
+      lines.addTo(chart, "pairs", Style.alpha(Style.PATH, PAIR_LINE_ALPHA), 0.9f);
+      dots(chart, "x0", x0, n, Style.alpha(Style.SOURCE, 0.85), PAIR_RADIUS);
+      dots(chart, "x1", x1, n, Style.alpha(Style.TARGET, 0.85), PAIR_RADIUS);
+    }).image());
+  }
+
   // ---------------------------------------------------------------------------------------------
   // 2. samples
 

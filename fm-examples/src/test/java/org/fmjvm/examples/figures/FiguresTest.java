@@ -410,4 +410,38 @@ class FiguresTest {
     m.put("rk4", new double[][] {{4, 0.05}, {8, 0.005}, {16, 0.0022}});
     return m;
   }
+
+  @Test
+  void pairingPathsDrawTheIntermediatePointsNotAChord() throws IOException {
+    // one pair from (-4, 0) to (4, 0) along a half circle through (0, 4)
+    int points = 41;
+    float[][] arc = new float[points][];
+    for (int k = 0; k < points; k++) {
+      double angle = Math.PI * (1 - (double) k / (points - 1));
+      arc[k] = new float[] {(float) (4 * Math.cos(angle)), (float) (4 * Math.sin(angle))};
+    }
+    Bounds bounds = Bounds.symmetric(6);
+    Path curved = dir.resolve("curved.png");
+    Path straight = dir.resolve("straight.png");
+    Figures.pairingPaths(curved, arc, "x_t on a half circle", "one pair", bounds);
+    Figures.pairingPaths(straight, new float[][] {arc[0], arc[points - 1]}, "x_t on a half circle", "one pair",
+        bounds);
+    BufferedImage c = ImageIO.read(curved.toFile());
+    BufferedImage s = ImageIO.read(straight.toFile());
+    assertThat(c.getWidth()).isEqualTo(Figures.SQUARE);
+    int differing = 0;
+    for (int y = 0; y < c.getHeight(); y++) {
+      for (int x = 0; x < c.getWidth(); x++) {
+        if (c.getRGB(x, y) != s.getRGB(x, y)) {
+          differing++;
+        }
+      }
+    }
+    assertThat(differing).as("pixels where the arc and the chord differ").isGreaterThan(200);
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+    }
+    assertThatThrownBy(() -> Figures.pairingPaths(dir.resolve("x.png"), new float[][] {arc[0]}, "l", "t", bounds))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
