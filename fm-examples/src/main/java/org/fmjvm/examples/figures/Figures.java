@@ -194,21 +194,27 @@ public final class Figures {
           new Charts.Dot(LEGEND_RADIUS));
       Charts.legendLine(chart, pathLabel, Style.PATH, LEGEND_LINE);
     }, chart -> {
-      Polylines lines = new Polylines();
-      for (int i = 0; i < n; i++) {
-        for (float[] state : states) {
-          if (finite(state[2 * i], state[2 * i + 1])) {
-            lines.add(state[2 * i], state[2 * i + 1]);
-          } else {
-            lines.end();
-          }
-        }
-        lines.end();
-      }
+      Polylines lines = through(states, n);
       lines.addTo(chart, "pairs", Style.alpha(Style.PATH, PAIR_LINE_ALPHA), 0.9f);
       dots(chart, "x0", x0, n, Style.alpha(Style.SOURCE, 0.85), PAIR_RADIUS);
       dots(chart, "x1", x1, n, Style.alpha(Style.TARGET, 0.85), PAIR_RADIUS);
     }).image());
+  }
+
+  /** Each point's path through the states as one polyline, broken at non-finite states. */
+  private static Polylines through(float[][] states, int n) {
+    Polylines lines = new Polylines();
+    for (int i = 0; i < n; i++) {
+      for (float[] state : states) {
+        if (finite(state[2 * i], state[2 * i + 1])) {
+          lines.add(state[2 * i], state[2 * i + 1]);
+        } else {
+          lines.end();
+        }
+      }
+      lines.end();
+    }
+    return lines;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -319,17 +325,7 @@ public final class Figures {
       Charts.legendLine(chart, "trajectory (" + (steps - 1) + " steps)", Style.PATH, LEGEND_LINE);
     }, chart -> {
       // one series, a NaN after each trajectory (and at non-finite states) to break the line
-      Polylines lines = new Polylines();
-      for (int i = 0; i < n; i++) {
-        for (float[] state : states) {
-          if (finite(state[2 * i], state[2 * i + 1])) {
-            lines.add(state[2 * i], state[2 * i + 1]);
-          } else {
-            lines.end();
-          }
-        }
-        lines.end();
-      }
+      Polylines lines = through(states, n);
       lines.addTo(chart, "trajectories", Style.alpha(Style.PATH, TRAJECTORY_ALPHA), 0.9f);
       dots(chart, "start", first, n, Style.alpha(Style.SOURCE, 0.9), ENDPOINT_RADIUS);
       dots(chart, "end", last, n, Style.alpha(Style.GENERATED, 0.9), ENDPOINT_RADIUS);
