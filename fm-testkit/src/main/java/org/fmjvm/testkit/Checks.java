@@ -65,4 +65,29 @@ final class Checks {
     private static String head(double[] a) {
         return Arrays.toString(Arrays.copyOf(a, Math.min(a.length, 12))) + (a.length > 12 ? "..." : "");
     }
+
+    /**
+     * @param v values
+     * @return their mean (NaN if there are none)
+     */
+    static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return s / v.length;
+    }
+
+    /**
+     * @param v values, at least two
+     * @param mean their mean
+     * @return the unbiased sample variance (divided by {@code n - 1})
+     */
+    static double variance(double[] v, double mean) {
+        double s = 0;
+        for (double x : v) {
+            s += (x - mean) * (x - mean);
+        }
+        return s / (v.length - 1);
+    }
 }

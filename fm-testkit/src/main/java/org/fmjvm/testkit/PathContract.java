@@ -403,8 +403,8 @@ public abstract class PathContract extends ScopedBackendSuite {
             double s = g.std().applyAsDouble(t);
             for (int j = 0; j < d.dim; j++) {
                 double[] x = d.column(d.xt, j);
-                double mean = mean(x);
-                double std = Math.sqrt(variance(x, mean));
+                double mean = Checks.mean(x);
+                double std = Math.sqrt(Checks.variance(x, mean));
                 double want = g.mean().at(d.x0(j), d.x1(j), t);
                 double n = x.length;
                 if (!(Math.abs(mean - want) <= Z * s / Math.sqrt(n) + 1e-9 * (1 + Math.abs(want)))) {
@@ -434,8 +434,8 @@ public abstract class PathContract extends ScopedBackendSuite {
             Draws d = draw(g, t);
             for (int j = 0; j < d.dim; j++) {
                 double[] v = d.column(d.dxt, j);
-                double mean = mean(v);
-                double se = Math.sqrt(variance(v, mean) / v.length);
+                double mean = Checks.mean(v);
+                double se = Math.sqrt(Checks.variance(v, mean) / v.length);
                 double want = (g.mean().at(d.x0(j), d.x1(j), t + h) - g.mean().at(d.x0(j), d.x1(j), t - h)) / (2 * h);
                 if (!(Math.abs(mean - want) <= Z * se + 1e-6 * (1 + Math.abs(want)))) {
                     wrong.add("t = " + t + ", coordinate " + j + ": mean of dx_t " + mean
@@ -463,8 +463,8 @@ public abstract class PathContract extends ScopedBackendSuite {
             for (int j = 0; j < d.dim; j++) {
                 double[] x = d.column(d.xt, j);
                 double[] v = d.column(d.dxt, j);
-                double mx = mean(x);
-                double mv = mean(v);
+                double mx = Checks.mean(x);
+                double mv = Checks.mean(v);
                 double sxx = 0;
                 double sxv = 0;
                 for (int i = 0; i < x.length; i++) {
@@ -599,22 +599,6 @@ public abstract class PathContract extends ScopedBackendSuite {
             t[i] = i == 0 ? low : i == 1 ? high : low + (high - low) * rng.nextDouble();
         }
         return t;
-    }
-
-    private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
-    }
-
-    private static double variance(double[] v, double mean) {
-        double s = 0;
-        for (double x : v) {
-            s += (x - mean) * (x - mean);
-        }
-        return s / (v.length - 1);
     }
 
     private static void assertFinite(String what, double[] values) {

@@ -53,8 +53,8 @@ public abstract class RandomContract extends BackendSuite {
     public void randnMomentsArePlausible() {
         try (TensorScope scope = backend().openScope()) {
             double[] v = backend().randn(Rng.seeded(2024), N).toDoubleArray();
-            double mean = mean(v);
-            double var = variance(v, mean);
+            double mean = Checks.mean(v);
+            double var = Checks.variance(v, mean);
             assertThat(Math.abs(mean)).as("mean %s", mean).isLessThan(4 / Math.sqrt(N));
             // the sample variance of N normals has standard error sqrt(2 / (N - 1))
             assertThat(Math.abs(var - 1)).as("variance %s", var).isLessThan(4 * Math.sqrt(2.0 / (N - 1)));
@@ -69,27 +69,11 @@ public abstract class RandomContract extends BackendSuite {
             for (double x : u) {
                 assertThat(x).isGreaterThanOrEqualTo(0).isLessThan(1);
             }
-            double mean = mean(u);
-            double var = variance(u, mean);
+            double mean = Checks.mean(u);
+            double var = Checks.variance(u, mean);
             assertThat(Math.abs(mean - 0.5)).as("mean %s", mean).isLessThan(4 * Math.sqrt(1.0 / 12 / N));
             // Var of (U - 1/2)^2 is 1/80 - 1/144 = 1/180
             assertThat(Math.abs(var - 1.0 / 12)).as("variance %s", var).isLessThan(4 * Math.sqrt(1.0 / 180 / N));
         }
-    }
-
-    private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
-    }
-
-    private static double variance(double[] v, double mean) {
-        double s = 0;
-        for (double x : v) {
-            s += (x - mean) * (x - mean);
-        }
-        return s / (v.length - 1);
     }
 }

@@ -179,6 +179,6 @@ public final class Workloads {
      * @return their mean, NaN if there are none
      */
     public static double mean(double[] values) {
-        return Arrays.stream(values).average().orElse(Double.NaN);
+        return Checks.mean(values);
     }
 }
