@@ -63,6 +63,24 @@ public interface Backend extends AutoCloseable {
     Tensor fromArray(double[] data, int... shape);
 
     /**
+     * @param data the elements in row-major order (copied)
+     * @param dtype the element type wanted: {@link DType#FLOAT64} keeps the values, {@link DType#FLOAT32}
+     *     rounds them
+     * @param shape the shape; its element count must equal {@code data.length}
+     * @return a tensor of {@code dtype} in the current scope
+     */
+    default Tensor fromArray(double[] data, DType dtype, int... shape) {
+        if (dtype == DType.FLOAT64) {
+            return fromArray(data, shape);
+        }
+        float[] rounded = new float[data.length];
+        for (int i = 0; i < rounded.length; i++) {
+            rounded[i] = (float) data[i];
+        }
+        return fromArray(rounded, shape);
+    }
+
+    /**
      * @param value the fill value
      * @param shape the shape
      * @return a float32 tensor of {@code value} in the current scope

@@ -97,10 +97,10 @@ public final class BrownianBridgePath implements ProbabilityPath {
         Backend backend = x0.backend();
         DType dtype = x0.dtype();
         try (Tensor eps = noise(backend, rng, bd, dtype);
-                Tensor tc = PathInputs.column(backend, ts, dtype);
-                Tensor rc = PathInputs.column(backend, rest, dtype);
-                Tensor wc = PathInputs.column(backend, width, dtype);
-                Tensor sc = PathInputs.column(backend, speed, dtype);
+                Tensor tc = backend.fromArray(ts, dtype, ts.length, 1);
+                Tensor rc = backend.fromArray(rest, dtype, rest.length, 1);
+                Tensor wc = backend.fromArray(width, dtype, width.length, 1);
+                Tensor sc = backend.fromArray(speed, dtype, speed.length, 1);
                 Tensor toData = tc.mul(x1);
                 Tensor fromSource = rc.mul(x0);
                 Tensor mean = toData.add(fromSource);

@@ -79,8 +79,8 @@ public final class GaussianOtPath implements ProbabilityPath {
         }
         Backend backend = x0.backend();
         DType dtype = x0.dtype();
-        try (Tensor tc = PathInputs.column(backend, ts, dtype);
-                Tensor sc = PathInputs.column(backend, std, dtype);
+        try (Tensor tc = backend.fromArray(ts, dtype, ts.length, 1);
+                Tensor sc = backend.fromArray(std, dtype, std.length, 1);
                 Tensor signal = tc.mul(x1);
                 Tensor noise = sc.mul(x0);
                 Tensor shrunk = x0.mul(shrink)) {

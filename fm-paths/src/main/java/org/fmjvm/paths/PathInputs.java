@@ -2,8 +2,6 @@ package org.fmjvm.paths;
 
 import java.util.Arrays;
 
-import org.fmjvm.api.Backend;
-import org.fmjvm.api.DType;
 import org.fmjvm.api.Shapes;
 import org.fmjvm.api.Tensor;
 import org.fmjvm.api.error.ShapeMismatchException;
@@ -48,20 +46,4 @@ final class PathInputs {
         return ts;
     }
 
-    /**
-     * @param backend where to create it (in the current scope)
-     * @param values one value per row
-     * @param dtype the element type of the batch it multiplies
-     * @return a {@code [B, 1]} column of {@code values}
-     */
-    static Tensor column(Backend backend, double[] values, DType dtype) {
-        if (dtype == DType.FLOAT64) {
-            return backend.fromArray(values, values.length, 1);
-        }
-        float[] f = new float[values.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) values[i];
-        }
-        return backend.fromArray(f, f.length, 1);
-    }
 }

@@ -116,6 +116,22 @@ public abstract class TensorContract extends ScopedBackendSuite {
         }
     }
 
+    /** fromArray(double[], dtype) keeps the values in float64 and rounds them in float32. */
+    @Test
+    public void fromDoubleArrayTakesTheRequestedDType() {
+        double[] data = {Math.PI, -1e-300, 1.0 / 3, 2.5};
+        Tensor wide = backend().fromArray(data, DType.FLOAT64, 4, 1);
+        Tensor narrow = backend().fromArray(data, DType.FLOAT32, 4, 1);
+        assertThat(wide.dtype()).isEqualTo(DType.FLOAT64);
+        assertThat(wide.toDoubleArray()).containsExactly(data);
+        assertThat(narrow.dtype()).isEqualTo(DType.FLOAT32);
+        assertThat(narrow.shape()).containsExactly(4, 1);
+        float[] f = narrow.toFloatArray();
+        for (int i = 0; i < data.length; i++) {
+            assertThat(f[i]).isEqualTo((float) data[i]);
+        }
+    }
+
     /** A scalar-shaped tensor ({@code []}) has one element. */
     @Test
     public void scalarShapedTensor() {

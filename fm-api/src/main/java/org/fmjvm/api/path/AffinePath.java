@@ -174,18 +174,8 @@ public final class AffinePath implements ProbabilityPath {
             ds[i] = o.dSigma();
         }
         Backend b = t.backend();
-        return new Coefficients(column(b, a, dtype), column(b, s, dtype), column(b, da, dtype), column(b, ds, dtype));
-    }
-
-    private static Tensor column(Backend backend, double[] values, DType dtype) {
-        if (dtype == DType.FLOAT64) {
-            return backend.fromArray(values, values.length, 1);
-        }
-        float[] f = new float[values.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) values[i];
-        }
-        return backend.fromArray(f, f.length, 1);
+        return new Coefficients(b.fromArray(a, dtype, n, 1), b.fromArray(s, dtype, n, 1), b.fromArray(da, dtype, n, 1),
+                b.fromArray(ds, dtype, n, 1));
     }
 
     private record Coefficients(Tensor alpha, Tensor sigma, Tensor dAlpha, Tensor dSigma) implements AutoCloseable {
