@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +20,6 @@ import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.OptimizerSpec;
 import org.fmjvm.api.model.TrainableModel;
 import org.fmjvm.api.solver.SolveOptions;
-import org.fmjvm.api.train.StepEnd;
-import org.fmjvm.api.train.TrainingListener;
 import org.fmjvm.core.FlowMatching;
 import org.fmjvm.core.FmRuntime;
 import org.fmjvm.core.data.GaussianMixture;
@@ -141,22 +138,12 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private double trainStepMillis(FmRuntime fm, int batch, int timed, int warmup) {
-        List<Long> stamps = new ArrayList<>();
-        TrainingListener clock = new TrainingListener() {
-            @Override
-            public void onStep(StepEnd e) {
-                stamps.add(e.elapsedNanos());
-            }
-        };
+        StepClock clock = new StepClock();
         try (TrainableModel model = fm.newTrainableModel(ModelSpec.mlp(2), OptimizerSpec.adam(1e-3))) {
             fm.trainer(GaussianMixture.fourGaussians()).train(model, new TrainingConfig(warmup + timed, batch),
                     List.of(clock));
         }
-        double[] dt = new double[timed];
-        for (int i = 0; i < timed; i++) {
-            dt[i] = (stamps.get(warmup + i) - stamps.get(warmup + i - 1)) / 1e6;
-        }
-        return median(dt);
+        return clock.medianMillis(warmup);
     }
 
     private double samplesPerSecond(FmRuntime fm) {
@@ -172,15 +159,8 @@ final class BenchCommand implements Callable<Integer> {
                 sampler.generate(noise, samples, SolveOptions.steps(odeSteps));
                 seconds[r] = (System.nanoTime() - t0) / 1e9;
             }
-            return samples / median(seconds);
+            return samples / StepClock.median(seconds);
         }
-    }
-
-    private static double median(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 
     /** The reference timings to compare with: {batch 256 ms, batch 4096 ms, samples/s}. */

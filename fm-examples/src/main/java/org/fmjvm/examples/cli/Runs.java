@@ -3,8 +3,6 @@ package org.fmjvm.examples.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import org.fmjvm.api.error.ConfigurationException;
@@ -12,8 +10,6 @@ import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.OptimizerSpec;
 import org.fmjvm.api.model.TrainableModel;
 import org.fmjvm.api.spi.ComponentKind;
-import org.fmjvm.api.train.StepEnd;
-import org.fmjvm.api.train.TrainingListener;
 import org.fmjvm.core.FmRuntime;
 import org.fmjvm.core.checkpoint.CheckpointInfo;
 import org.fmjvm.core.checkpoint.Checkpoints;
@@ -59,13 +55,7 @@ final class Runs {
         TrainingConfig config = options.training();
         OptimizerSpec optimizer = options.optimizer();
         ModelSpec spec = options.model(data.dim());
-        List<Long> stamps = new ArrayList<>(config.steps());
-        TrainingListener clock = new TrainingListener() {
-            @Override
-            public void onStep(StepEnd e) {
-                stamps.add(e.elapsedNanos());
-            }
-        };
+        StepClock clock = new StepClock();
         TrainableModel model = fm.newTrainableModel(spec, optimizer);
         try {
             TrainingResult result = fm.trainer(data, source).train(model, config,
@@ -75,23 +65,11 @@ final class Runs {
                     config.batch(),
                     optimizer, fm.component(ComponentKind.BACKEND).name(),
                     new CheckpointInfo.TrainingSummary(result.finalLoss(), result.wallSeconds()), Instant.now());
-            return new Trained(model, result, info, medianStepMillis(stamps));
+            return new Trained(model, result, info, clock.medianMillis(1));
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
-    }
-
-    private static double medianStepMillis(List<Long> stamps) {
-        if (stamps.size() < 2) {
-            return stamps.isEmpty() ? Double.NaN : stamps.get(0) / 1e6;
-        }
-        double[] dt = new double[stamps.size() - 1];
-        for (int i = 1; i < stamps.size(); i++) {
-            dt[i - 1] = (stamps.get(i) - stamps.get(i - 1)) / 1e6;
-        }
-        Arrays.sort(dt);
-        return dt[dt.length / 2];
     }
 
     /**
