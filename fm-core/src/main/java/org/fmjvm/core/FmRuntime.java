@@ -116,11 +116,23 @@ public final class FmRuntime implements AutoCloseable {
 
     /** @return one line per component with its description, for logs and {@code metrics.json} */
     public String summary() {
+        return summary(true);
+    }
+
+    /**
+     * @return the lines of {@link #summary()} that decide a training run: every component but the
+     *     solver, which only sampling uses
+     */
+    public String trainingSummary() {
+        return summary(false);
+    }
+
+    private String summary(boolean withSolver) {
         return "backend: " + label(ComponentKind.BACKEND) + " (" + backend.description() + ")\n"
                 + "path: " + label(ComponentKind.PATH) + " (" + path.describe() + ")\n"
                 + "coupling: " + label(ComponentKind.COUPLING) + " (" + coupling.describe() + ")\n"
                 + "time-sampler: " + label(ComponentKind.TIME_SAMPLER) + " (" + timeSampler.describe() + ")\n"
-                + "solver: " + label(ComponentKind.SOLVER) + " (" + solver.describe() + ")\n"
+                + (withSolver ? "solver: " + label(ComponentKind.SOLVER) + " (" + solver.describe() + ")\n" : "")
                 + "seed: " + config.seed();
     }
 

@@ -11,11 +11,13 @@ import picocli.CommandLine.Option;
 final class BackendOptions {
 
     @Option(names = "--backend", paramLabel = "NAME",
-            description = "Numerical backend (default: the highest-ranked one on the class path, e.g. djl).")
+            description = "Numerical backend: djl (PyTorch) or tf (TensorFlow) (default: the highest-ranked one on the"
+                    + " class path, djl when both are).")
     String name;
 
     @Option(names = "--backend-param", paramLabel = "KEY=VALUE",
-            description = "Backend parameter, repeatable, e.g. threads=1 (default threads=auto: adaptive).")
+            description = "Backend parameter, repeatable, e.g. threads=1 (default threads=auto: djl adapts per call,"
+                    + " tf uses one thread per core, at most 4).")
     List<String> params = new ArrayList<>();
 
     /** @return the backend choice */

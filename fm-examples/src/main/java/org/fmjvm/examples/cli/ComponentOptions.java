@@ -9,7 +9,10 @@ import org.fmjvm.core.FmConfig;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Options choosing the components of a run by name, shared by the subcommands. */
+/**
+ * Options choosing the components of a training run by name, shared by the subcommands that train.
+ * The solver is not among them: only commands that sample take {@link SolverOptions}.
+ */
 final class ComponentOptions {
 
     @Mixin
@@ -36,23 +39,16 @@ final class ComponentOptions {
     @Option(names = "--time-sampler-param", paramLabel = "KEY=VALUE", description = "Time-sampler parameter, repeatable.")
     List<String> timeSamplerParams = new ArrayList<>();
 
-    @Option(names = "--solver", paramLabel = "NAME", defaultValue = FmConfig.DEFAULT_SOLVER,
-            description = "ODE solver for sampling (default: ${DEFAULT-VALUE}).")
-    String solver;
-
-    @Option(names = "--solver-param", paramLabel = "KEY=VALUE", description = "Solver parameter, repeatable.")
-    List<String> solverParams = new ArrayList<>();
-
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
             description = "Seed of every random draw (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    /** @return the configuration these options describe */
+    /** @return the configuration these options describe, with the default solver */
     FmConfig config() {
         return new FmConfig(backend.choice(),
                 ComponentChoice.parse(path, pathParams, "--path-param"),
                 ComponentChoice.parse(coupling, couplingParams, "--coupling-param"),
-                ComponentChoice.parse(solver, solverParams, "--solver-param"),
+                ComponentChoice.of(FmConfig.DEFAULT_SOLVER),
                 ComponentChoice.parse(timeSampler, timeSamplerParams, "--time-sampler-param"), seed);
     }
 }

@@ -3,8 +3,6 @@ package org.fmjvm.examples.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -12,7 +10,6 @@ import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.model.VelocityModel;
 import org.fmjvm.api.random.Rng;
 import org.fmjvm.api.solver.SolveOptions;
-import org.fmjvm.core.ComponentChoice;
 import org.fmjvm.core.FlowMatching;
 import org.fmjvm.core.FmConfig;
 import org.fmjvm.core.FmRuntime;
@@ -43,12 +40,8 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--n", paramLabel = "N", defaultValue = "10000", description = "Points to generate (default: ${DEFAULT-VALUE}).")
     int n;
 
-    @Option(names = "--solver", paramLabel = "NAME", defaultValue = FmConfig.DEFAULT_SOLVER,
-            description = "ODE solver (default: ${DEFAULT-VALUE}).")
-    String solver;
-
-    @Option(names = "--solver-param", paramLabel = "KEY=VALUE", description = "Solver parameter, repeatable.")
-    List<String> solverParams = new ArrayList<>();
+    @Mixin
+    SolverOptions solver;
 
     @Option(names = "--ode-steps", paramLabel = "K", defaultValue = "100", description = "Solver steps (default: ${DEFAULT-VALUE}).")
     int odeSteps;
@@ -89,7 +82,7 @@ final class SampleCommand implements Callable<Integer> {
             rows = points.size();
         }
         FmConfig config = FmConfig.defaults().withBackend(backend.choice())
-                .withSolver(ComponentChoice.parse(solver, solverParams, "--solver-param")).withSeed(seed);
+                .withSolver(solver.choice()).withSeed(seed);
         PrintWriter stdout = spec.commandLine().getOut();
         try (FmRuntime fm = FlowMatching.bootstrap(config); VelocityModel model = fm.loadModel(info.model(), loaded.weights())) {
             Sampler sampler = fm.sampler(model, Datasets.source(info.source(), dim));

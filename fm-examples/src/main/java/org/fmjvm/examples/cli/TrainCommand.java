@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.core.FlowMatching;
 import org.fmjvm.core.FmRuntime;
 import org.fmjvm.core.checkpoint.Checkpoints;
@@ -41,17 +42,27 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    /** Not an option of training: caught only to say where it belongs. */
+    @Option(names = {"--solver", "--solver-param"}, hidden = true, paramLabel = "VALUE")
+    String solver;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
+        if (solver != null) {
+            throw new ConfigurationException("fm train takes no --solver: a checkpoint holds the velocity model, and"
+                    + " the solver is chosen when sampling (fm sample --checkpoint DIR --solver NAME)");
+        }
         model.validate();
         Runs.requireCheckpointTarget(out);
         Dataset data = Datasets.resolve(dataset);
         Dataset from = Datasets.source(source, data.dim());
         PrintWriter stdout = spec.commandLine().getOut();
         try (FmRuntime fm = FlowMatching.bootstrap(components.config())) {
+            stdout.println(fm.trainingSummary());
+            stdout.flush();
             try (Runs.Trained trained = Runs.train(fm, data, dataset, from, source, model)) {
                 Checkpoints.save(out, trained.info(), trained.model().weights());
                 stdout.printf(Locale.ROOT, "trained %s on %s: %d steps of batch %d in %.1f s (median step %.2f ms),"
