@@ -1,6 +1,7 @@
 package org.fmjvm.core.metrics;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.error.DataException;
 import org.fmjvm.api.random.Rng;
+import org.fmjvm.core.data.CsvDataset;
 import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.GaussianMixture;
 import org.fmjvm.core.data.LogDensity;
@@ -22,6 +24,14 @@ import org.fmjvm.core.data.LogDensity;
  * density, the mean log density of the generated samples next to the target's own (minus its
  * entropy), and, for Gaussian mixtures, the fraction of points nearest each mode.
  *
+ * <p><b>A finite target</b> (a {@link CsvDataset}, the empirical distribution of a table's rows) is
+ * not sampled with replacement here, which would put the same rows in the reference set and in the
+ * floor draws and make the floor look better than any sampler can be. Instead its rows are split at
+ * random into two halves: the generated samples are compared with the first half, and each floor
+ * repeat compares {@code min(n, rows - rows / 2)} rows of the second half (drawn without replacement)
+ * with the first half of a fresh split. A floor from fewer rows than {@code n} is a little higher
+ * than it would be at {@code n} rows; {@link #floorSize()} says how many were used.
+ *
  * <p>A plain record of numbers, lists and nested records: it serialises to JSON with Jackson as is
  * (components not applicable to a data set are {@code null} and omitted), never containing NaN or
  * infinity. Build one with {@link #builder(Dataset, float[])}.
@@ -31,7 +41,9 @@ import org.fmjvm.core.data.LogDensity;
  * @param dataset the target's name
  * @param dim the dimension of the points
  * @param generated the number of generated samples
- * @param reference the number of fresh target samples they are compared with
+ * @param reference the number of target samples they are compared with
+ * @param floorSize the number of target samples in each noise-floor draw: {@code generated}, or fewer
+ *     for a finite target with fewer spare rows
  * @param energyDistance {@code D^2(generated, reference)}, see {@link EnergyDistance}
  * @param energyDistanceFloor the same metric between an independent target draw of the generated
  *     size and the reference set, over a few repeats
@@ -47,6 +59,7 @@ public record QualityReport(
         int dim,
         int generated,
         int reference,
+        int floorSize,
         double energyDistance,
         NoiseFloor energyDistanceFloor,
         double slicedW2,
@@ -134,7 +147,8 @@ public record QualityReport(
     /** @return a few human-readable lines, e.g. {@code energy distance 0.0093 (noise floor ...)} */
     public List<String> lines() {
         List<String> out = new ArrayList<>();
-        out.add(String.format(Locale.ROOT, "%d generated vs %d target samples of %s", generated, reference, dataset));
+        out.add(String.format(Locale.ROOT, "%d generated vs %d target samples of %s%s", generated, reference, dataset,
+                floorSize == generated ? "" : String.format(Locale.ROOT, " (noise floors from %d-row draws)", floorSize)));
         out.add(String.format(Locale.ROOT, "energy distance %.4g (noise floor %.2g +- %.1g over %d pairs)",
                 energyDistance, energyDistanceFloor.mean(), energyDistanceFloor.sd(),
                 energyDistanceFloor.repeats().size()));
@@ -200,7 +214,7 @@ public record QualityReport(
 
         /**
          * @param size the number of fresh target samples to compare against, {@code >= 1}; default: the
-         *     number of generated samples
+         *     number of generated samples; not used for a finite target, whose reference is half its rows
          * @return this builder
          */
         public Builder referenceSize(int size) {
@@ -252,18 +266,38 @@ public record QualityReport(
         public QualityReport build(Rng rng) {
             Objects.requireNonNull(rng, "rng");
             int dim = target.dim();
-            float[] ref = target.sample(referenceSize, rng.split("reference"));
-            EnergyDistance ed = new EnergyDistance(ref, dim);
             SlicedWasserstein sw = SlicedWasserstein.random(dim, projections, rng.split("projections"));
-
-            Rng floorRng = rng.split("floor");
+            float[] ref;
+            int floorSize;
             List<Double> edFloor = new ArrayList<>();
             List<Double> swFloor = new ArrayList<>();
-            for (int r = 0; r < floorRepeats; r++) {
-                float[] other = target.sample(n, floorRng.split(r));
-                edFloor.add(ed.distance(other));
-                swFloor.add(sw.distance(other, ref));
+            Rng floorRng = rng.split("floor");
+            if (target instanceof CsvDataset table) {
+                int rows = table.size();
+                if (rows < 4) {
+                    throw new DataException("target " + table.name() + " has " + rows + " rows; comparing samples"
+                            + " with a table needs at least 4 rows (half as the reference, half for the noise floor)");
+                }
+                ref = split(table, rng.split("reference"))[0];
+                floorSize = Math.min(n, rows - rows / 2);
+                for (int r = 0; r < floorRepeats; r++) {
+                    float[][] halves = split(table, floorRng.split(r));
+                    float[] other = Arrays.copyOf(halves[1], floorSize * dim);
+                    edFloor.add(new EnergyDistance(halves[0], dim).distance(other));
+                    swFloor.add(sw.distance(other, halves[0]));
+                }
+            } else {
+                ref = target.sample(referenceSize, rng.split("reference"));
+                floorSize = n;
+                EnergyDistance refEd = new EnergyDistance(ref, dim);
+                for (int r = 0; r < floorRepeats; r++) {
+                    float[] other = target.sample(n, floorRng.split(r));
+                    edFloor.add(refEd.distance(other));
+                    swFloor.add(sw.distance(other, ref));
+                }
             }
+            int refRows = ref.length / dim;
+            EnergyDistance ed = new EnergyDistance(ref, dim);
 
             LogDensityReport ld = null;
             Optional<LogDensity> q = target.logDensity();
@@ -278,10 +312,37 @@ public record QualityReport(
                 for (int k = 0; k < g.length; k++) {
                     maxErr = Math.max(maxErr, Math.abs(g[k] - w[k]));
                 }
-                modes = new ModeReport(boxed(g), boxed(gm.modeFractions(ref, referenceSize)), boxed(w), maxErr);
+                modes = new ModeReport(boxed(g), boxed(gm.modeFractions(ref, refRows)), boxed(w), maxErr);
             }
-            return new QualityReport(target.name(), dim, n, referenceSize, ed.distance(generated),
+            return new QualityReport(target.name(), dim, n, refRows, floorSize, ed.distance(generated),
                     floor(edFloor), sw.distance(generated, ref), floor(swFloor), projections, ld, modes);
+        }
+
+        /**
+         * @return the table's rows in a random order, cut into a first half of {@code rows / 2} rows
+         *     and a second half of the rest
+         */
+        private static float[][] split(CsvDataset table, Rng rng) {
+            int rows = table.size();
+            int dim = table.dim();
+            float[] points = table.points();
+            int[] order = new int[rows];
+            for (int i = 0; i < rows; i++) {
+                order[i] = i;
+            }
+            for (int i = rows - 1; i > 0; i--) {
+                int j = rng.nextInt(i + 1);
+                int tmp = order[i];
+                order[i] = order[j];
+                order[j] = tmp;
+            }
+            int half = rows / 2;
+            float[][] out = {new float[half * dim], new float[(rows - half) * dim]};
+            for (int i = 0; i < rows; i++) {
+                float[] dst = i < half ? out[0] : out[1];
+                System.arraycopy(points, order[i] * dim, dst, (i < half ? i : i - half) * dim, dim);
+            }
+            return out;
         }
 
         private LogDensityReport logDensityReport(LogDensity q, Rng entropyRng) {

@@ -11,9 +11,11 @@ import picocli.CommandLine.Command;
 
 /** The {@code fm} command: flow matching on the JVM. */
 @Command(name = "fm", mixinStandardHelpOptions = true, version = "fm 0.1.0",
-        description = "Train and sample flow-matching generative models on PyTorch (DJL) from Java.",
-        subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, ListCommand.class,
-            BenchCommand.class, CommandLine.HelpCommand.class})
+        description = {"Train and sample flow-matching generative models from Java, on PyTorch (backend djl, through"
+            + " DJL) or TensorFlow (backend tf, through TensorFlow Java); choose with --backend NAME.",
+            "Paths, couplings, solvers and backends are plugins chosen by name: fm list shows them."},
+        subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, EvaluateCommand.class,
+            ListCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class FmCommand implements Runnable {
 
     /** Exit code for an error in the user's input or environment (bad value, bad file). */
