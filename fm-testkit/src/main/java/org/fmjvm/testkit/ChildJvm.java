@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,11 +35,29 @@ public final class ChildJvm {
      *     than two minutes
      */
     public static List<String> results(Class<?> main, String... args) throws IOException, InterruptedException {
+        return results(Map.of(), main, args);
+    }
+
+    /**
+     * @param environment variables to set in the child's environment on top of this JVM's, e.g. an
+     *     instruction-set limit that native libraries read when they load
+     * @param main the class to run; it must be on this JVM's class path and have a public
+     *     {@code main}
+     * @param args its arguments
+     * @return the lines it printed to stdout that start with {@code result }, stripped
+     * @throws IOException if the child cannot be started
+     * @throws InterruptedException if interrupted while waiting for it
+     * @throws AssertionError if it exits with a non-zero code (showing its output) or takes more
+     *     than two minutes
+     */
+    public static List<String> results(Map<String, String> environment, Class<?> main, String... args)
+            throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 main.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(environment);
         pb.redirectErrorStream(true);
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();

@@ -30,11 +30,12 @@ import java.util.function.LongSupplier;
  *       probed at once instead of waiting for the interval.
  * </ol>
  *
- * <p>Results do not depend on the arm: the kernels the models use are elementwise, matrix products
- * or reductions per output, which libtorch keeps in a fixed order for any thread count, and the two
- * full reductions of a training step (the loss mean and the clipping norm) run on one thread.
- * {@code ThreadInvarianceTest} checks bitwise-identical training and inference for 1 and 2 threads
- * on the build machine, so the choice only affects speed. Call timings are wall-clock, so a busy
+ * <p>Results do not depend on the arm: matrix products run in MKL's strict reproducibility mode
+ * (bitwise-identical for any thread count on its AVX2 and AVX-512 code branches), the other kernels
+ * the models use are elementwise or reduce each output on one thread, and the two full reductions
+ * of a training step (the loss mean and the clipping norm) run on one thread.
+ * {@code ThreadInvarianceTest} checks bitwise-identical training and inference for 1 and 2 threads,
+ * with the CPU's own kernels and with MKL and ATen limited to AVX2, so the choice only affects speed. Call timings are wall-clock, so a busy
  * JVM (GC, other threads) counts as load; medians over small windows keep single outliers from
  * causing switches.
  *

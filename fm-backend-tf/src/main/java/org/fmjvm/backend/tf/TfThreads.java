@@ -31,9 +31,14 @@ import org.fmjvm.api.backend.BackendOptions;
  * ms at batch 4096 and 9-12 ms for a 10,000-row forward pass; 1 + 1 took 1.3, 19 and 17 ms; 1 + 2
  * took 1.0, 14 and 18 ms. Sampling is forward passes over many points, so the two intra-op threads
  * win overall; pin {@code threads=1} for small batches on a busy machine. A fixed count {@code N}
- * gives N intra-op and min(N, 2) inter-op threads. Results do not depend on the count:
- * {@code TfThreadInvarianceTest} finds bitwise-identical training and inference with 1 and 2
- * threads.
+ * gives N intra-op and min(N, 2) inter-op threads.
+ *
+ * <p><b>Reproducibility.</b> With the same seed and the same thread count on the same machine, runs
+ * are bitwise identical ({@code auto} always gives the same count on one machine). Another thread
+ * count gives results that agree to within float32 rounding but not bitwise: on CPUs without
+ * AVX-512, oneDNN's AVX2 matrix-product kernel rounds the elements at the edges of each thread's
+ * tile differently, and the tiles move with the thread count. {@code TfReproducibilityTest} checks
+ * both statements, with the CPU's own kernels and with oneDNN limited to AVX2.
  *
  * <p><b>Static state.</b> {@link #claimIntraOp} records the intra-op count that sized TensorFlow's
  * process-wide pool, so that every backend can report the count really in effect. It mirrors
