@@ -82,7 +82,9 @@ public final class Figures {
   private static final double LEGEND_RADIUS = 4.5;
   private static final BasicStroke LEGEND_LINE = new BasicStroke(2f);
   /** Side of the plot area of one velocity panel (pixels). */
-  static final int PANEL = 300;
+  static final int PANEL = 320;
+  /** Velocity panels per row; more times wrap to further rows. */
+  static final int MAX_PANEL_COLUMNS = 3;
   /** Width of the colour bar of the velocity figure (pixels). */
   private static final int BAR = 14;
   private static final int PAD = 10;
@@ -434,7 +436,8 @@ public final class Figures {
 
     // one XChart chart per panel, sized so that every plot area is pw x ph (equal aspect)
     int panels = times.length;
-    int cols = Math.min(panels, 5);
+    // at most three panels a row, so that five times read at their natural size without zooming
+    int cols = Math.min(panels, MAX_PANEL_COLUMNS);
     int rowsOfPanels = (panels + cols - 1) / cols;
     double ratio = (bounds.xMax() - bounds.xMin()) / (bounds.yMax() - bounds.yMin());
     int pw = (int) (ratio >= 1 ? PANEL : Math.round(PANEL * ratio));
@@ -455,7 +458,7 @@ public final class Figures {
     double maxShown = maxSpeed > 0 ? maxSpeed : 1;
     XYChart bar = colorBar(maxShown, ph);
     String arrowLabel = "v(t, x) on a " + gridSize + " \u00d7 " + gridSize
-        + " grid: length \u221d speed within a panel, colour = speed (shared scale)";
+        + " grid: length \u221d speed in its panel, colour = speed";
     int panelRowW = 0;
     for (int c = 0; c < cols; c++) {
       panelRowW += charts.get(c).getWidth();

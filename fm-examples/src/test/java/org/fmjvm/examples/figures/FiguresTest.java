@@ -50,7 +50,9 @@ class FiguresTest {
     BufferedImage expected = Figures.renderVelocityField(times, new FourGaussians(), SIX, Figures.DEFAULT_GRID, b,
         "field").image();
     assertSize("velocity.png", expected.getWidth(), expected.getHeight());
-    assertThat(expected.getWidth()).as("five panels side by side").isGreaterThan(3 * expected.getHeight());
+    assertThat(expected.getWidth()).as("five panels in two rows of at most three: readable without zooming")
+        .isBetween(1000, 1500);
+    assertThat(expected.getHeight()).isBetween(expected.getWidth() / 2, expected.getWidth());
     assertSize("loss.png", Figures.LOSS_WIDTH, Figures.LOSS_HEIGHT);
     assertSize("quality.png", Figures.QUALITY_WIDTH, Figures.QUALITY_HEIGHT);
     try (Stream<Path> files = Files.list(dir)) {
