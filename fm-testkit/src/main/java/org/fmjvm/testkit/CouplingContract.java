@@ -50,8 +50,9 @@ import org.junit.jupiter.api.Test;
  *   <li><b>Errors.</b> Inputs of different shapes fail with {@link ShapeMismatchException} naming
  *       both shapes; {@code describe()} is one line.
  *   <li><b>Transport cost</b> (when {@link #reducesTransportCost()}): the batch's mean squared
- *       distance {@code |x1 - x0|^2} between paired rows is below that of the inputs paired row by
- *       row (the independent pairing), on standard normal sources and four-mode data.
+ *       distance {@code |x1 - x0|^2} between paired rows is at most 90% of the independent
+ *       pairing's expected cost on the same points (the mean over all source-data pairs), on 256
+ *       standard normal sources and four-mode data.
  * </ul>
  *
  * The inputs are seeded, so the suite gives the same verdict on every run.
@@ -219,18 +220,21 @@ public abstract class CouplingContract extends ScopedBackendSuite {
     // ---------------------------------------------------------------- transport cost
 
     /**
-     * When {@link #reducesTransportCost()}: on standard normal sources and data around four modes
-     * {@code (+-3, +-3)}, float64, the mean of {@code |x1_i - x0_i|^2} over the batch is below its
-     * value for the inputs paired row by row.
+     * When {@link #reducesTransportCost()}: on 256 standard normal sources and data around four
+     * modes {@code (+-3, +-3)}, float64, the batch's mean of {@code |x1_i - x0_i|^2} is at most 90%
+     * of what independent pairing costs on the same points on average, the mean over all
+     * {@code B^2} source-data pairs. (A shuffle that ignores the points lands within a few percent
+     * of that mean; optimal-transport couplings land far below it.)
      */
     @Test
     public void reducesTheTransportCost() {
         assumeThat(reducesTransportCost()).as("reducesTransportCost()").isTrue();
+        int rows = 256;
         int dim = 2;
         Rng rng = Rng.seeded(13);
-        double[] s = new double[B * dim];
-        double[] d = new double[B * dim];
-        for (int i = 0; i < B; i++) {
+        double[] s = new double[rows * dim];
+        double[] d = new double[rows * dim];
+        for (int i = 0; i < rows; i++) {
             int mode = rng.nextInt(4);
             for (int j = 0; j < dim; j++) {
                 s[i * dim + j] = rng.nextGaussian();
@@ -238,12 +242,21 @@ public abstract class CouplingContract extends ScopedBackendSuite {
                 d[i * dim + j] = centre + 0.3 * rng.nextGaussian();
             }
         }
-        double independent = meanSquaredDistance(s, d, dim);
-        CoupledBatch b = coupling().pair(tensor(DType.FLOAT64, s, B, dim), tensor(DType.FLOAT64, d, B, dim),
+        double independent = 0;
+        for (int i = 0; i < rows; i++) {
+            for (int k = 0; k < rows; k++) {
+                for (int j = 0; j < dim; j++) {
+                    double diff = s[i * dim + j] - d[k * dim + j];
+                    independent += diff * diff;
+                }
+            }
+        }
+        independent /= (double) rows * rows;
+        CoupledBatch b = coupling().pair(tensor(DType.FLOAT64, s, rows, dim), tensor(DType.FLOAT64, d, rows, dim),
                 Rng.seeded(14));
         double coupled = meanSquaredDistance(b.x0().toDoubleArray(), b.x1().toDoubleArray(), dim);
-        assertThat(coupled).as("mean |x1 - x0|^2 of the coupled batch; the inputs paired row by row give %s",
-                independent).isLessThan(independent);
+        assertThat(coupled).as("mean |x1 - x0|^2 of the coupled batch; independent pairing costs %s on average, "
+                + "and at most 90%% of that is promised", independent).isLessThanOrEqualTo(0.9 * independent);
     }
 
     // ---------------------------------------------------------------- helpers
