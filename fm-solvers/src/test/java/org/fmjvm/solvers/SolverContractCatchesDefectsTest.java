@@ -24,8 +24,9 @@ import org.junit.platform.testkit.engine.Events;
 
 /**
  * {@link SolverContract} can fail: it passes a hand-written forward Euler and fails the same solver
- * with each defect of {@link DefectiveEuler}, in the check meant to catch it and for the reason that
- * check gives. A check that cannot fail would prove nothing about a plugin.
+ * with each defect of {@link DefectiveEuler}, and an adaptive solver that ignores its tolerances, in
+ * the check meant to catch it and for the reason that check gives. A check that cannot fail would
+ * prove nothing about a plugin.
  */
 class SolverContractCatchesDefectsTest {
 
@@ -56,7 +57,8 @@ class SolverContractCatchesDefectsTest {
                 Arguments.of(CountsAcrossSolves.class, "solvesAreIndependentRuns", "nfe of a second solve"),
                 Arguments.of(LeavesAScopeOpenOnFailure.class, "aFailingFieldLeavesNoScopeOpen",
                         "a tensor made after the failed solve belongs to the caller's scope"),
-                Arguments.of(RecordsNoFirstState.class, "recordsTheTrajectoryWhenAsked", "recorded times for 8 steps"));
+                Arguments.of(RecordsNoFirstState.class, "recordsTheTrajectoryWhenAsked", "recorded times for 8 steps"),
+                Arguments.of(IgnoresTolerances.class, "adaptiveErrorFollowsTheTolerances", "did not shrink"));
     }
 
     /**
@@ -79,7 +81,8 @@ class SolverContractCatchesDefectsTest {
     @Test
     void everyDefectIsTried() {
         List<Object> tried = defects().map(a -> a.get()[0]).distinct().toList();
-        assertThat(tried).hasSize(Defect.values().length - 1);
+        // one case per defect but NONE, plus the adaptive solver that ignores its tolerances
+        assertThat(tried).hasSize(Defect.values().length - 1 + 1);
     }
 
     private static Events run(DiscoverySelector selector) {
@@ -185,6 +188,19 @@ class SolverContractCatchesDefectsTest {
     static final class RecordsNoFirstState extends Against {
         RecordsNoFirstState() {
             super(Defect.RECORDS_NO_FIRST_STATE);
+        }
+    }
+
+    /** An adaptive solver that keeps its first step size whatever the tolerances. */
+    static final class IgnoresTolerances extends SolverContract {
+        @Override
+        protected OdeSolver solver() {
+            return new BogackiShampine(false);
+        }
+
+        @Override
+        protected boolean fixedStep() {
+            return false;
         }
     }
 }
