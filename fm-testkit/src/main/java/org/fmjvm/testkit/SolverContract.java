@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.DoubleFunction;
 
 import org.fmjvm.api.Backend;
 import org.fmjvm.api.DType;
@@ -605,7 +606,7 @@ public abstract class SolverContract extends ScopedBackendSuite {
     }
 
     /** A field that depends on {@code t} only: every row is {@code rate(t)}. */
-    private static VelocityField timeOnly(java.util.function.DoubleFunction<double[]> rate) {
+    private static VelocityField timeOnly(DoubleFunction<double[]> rate) {
         return (t, x) -> {
             double[] row = rate.apply(t);
             int rows = x.dim(0);
