@@ -18,6 +18,7 @@ import java.util.function.DoubleUnaryOperator;
 
 import org.fmjvm.api.DType;
 import org.fmjvm.api.Tensor;
+import org.fmjvm.api.TensorScope;
 import org.fmjvm.api.error.ShapeMismatchException;
 import org.fmjvm.api.path.AffinePath;
 import org.fmjvm.api.path.PathSample;
@@ -38,7 +39,9 @@ import org.junit.jupiter.api.Test;
  *       (float32 and float64), the inputs come back unchanged in the {@link PathSample}; a fixed seed
  *       gives identical results, and another seed different ones exactly when {@link #usesRng()};
  *       mismatched shapes fail with {@link ShapeMismatchException} naming the shapes; nothing is NaN
- *       or infinite at or next to {@code t = 0} and {@code t = 1}; {@code describe()} is one line.
+ *       or infinite at or next to {@code t = 0} and {@code t = 1}; {@code describe()} is one line;
+ *       the tensor-scope rules on {@link ProbabilityPath} hold (the inputs come back as the same,
+ *       untouched objects and everything the call made belongs to the caller's current scope).
  *   <li><b>Affine paths</b> ({@link #path()} is an {@link AffinePath}): the schedule keeps the
  *       boundary values {@link #boundaries()} lists; {@code alpha'} and {@code sigma'} match central
  *       finite differences of {@code alpha} and {@code sigma} at {@link #derivativeTimes()}; the
@@ -214,6 +217,42 @@ public abstract class PathContract extends ScopedBackendSuite {
             boolean differs = !Arrays.equals(first.xt().toDoubleArray(), other.xt().toDoubleArray());
             assertThat(differs).as("%s: another seed gives another x_t (usesRng() is %s)", dtype, usesRng())
                     .isEqualTo(usesRng());
+        }
+    }
+
+    /**
+     * The scope rules of {@link ProbabilityPath}: inputs made in an outer scope come back in the
+     * sample as the same objects, still open with their values; {@code x_t} and {@code dx_t} are
+     * new tensors; everything the call left alive belongs to the caller's current scope, so
+     * closing it restores {@link org.fmjvm.api.Backend#liveTensors()}.
+     */
+    @Test
+    public void leavesItsInputsAloneAndItsResultsInTheCallersScope() {
+        Rng rng = Rng.seeded(9);
+        Tensor x0 = tensor(DType.FLOAT64, normals(rng, B * D), B, D);
+        Tensor x1 = tensor(DType.FLOAT64, normals(rng, B * D), B, D);
+        Tensor t = tensor(DType.FLOAT64, times(rng, B, 0, 1), B, 1);
+        List<double[]> before = List.of(x0.toDoubleArray(), x1.toDoubleArray(), t.toDoubleArray());
+        long live = backend().liveTensors();
+        try (TensorScope caller = backend().openScope()) {
+            PathSample s = path().sample(x0, x1, t, Rng.seeded(10));
+            assertThat(s.x0()).as("x0 in the sample is the caller's x0").isSameAs(x0);
+            assertThat(s.x1()).as("x1 in the sample is the caller's x1").isSameAs(x1);
+            assertThat(s.t()).as("t in the sample is the caller's t").isSameAs(t);
+            assertThat(List.of(s.xt(), s.dxt())).as("x_t and dx_t are new tensors").doesNotContain(x0, x1, t);
+            assertThat((long) caller.size()).as("tensors of the caller's scope: all the call left alive")
+                    .isEqualTo(backend().liveTensors() - live);
+        }
+        assertThat(backend().liveTensors()).as("live tensors once the caller's scope closed").isEqualTo(live);
+        List<Tensor> inputs = List.of(x0, x1, t);
+        for (int i = 0; i < inputs.size(); i++) {
+            double[] now;
+            try {
+                now = inputs.get(i).toDoubleArray();
+            } catch (RuntimeException e) {
+                throw new AssertionError("input " + i + " (x0, x1, t) was closed by the path", e);
+            }
+            assertThat(now).as("input %d (x0, x1, t) after the call", i).containsExactly(before.get(i));
         }
     }
 

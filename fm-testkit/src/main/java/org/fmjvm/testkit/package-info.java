@@ -24,6 +24,10 @@
  * one small subclass naming the path (and, for a Gaussian path, its mean and std formulas) checks
  * shapes, dtypes, reproducibility, the ends of [0, 1], an affine schedule's derivatives and
  * conversions, or a stochastic path's statistics, on the backend that
- * {@link org.fmjvm.testkit.BackendsOnClassPath} finds.
+ * {@link org.fmjvm.testkit.BackendsOnClassPath} finds. {@link org.fmjvm.testkit.SolverContract}
+ * does the same for an ODE solver (exact solutions, convergence order, evaluation counts,
+ * trajectories, tensor scopes) and {@link org.fmjvm.testkit.CouplingContract} for a coupling
+ * (pairing of the input rows, reproducibility, tensor scopes, optionally a lower transport cost);
+ * both open that backend themselves, so a subclass is one method long.
  */
 package org.fmjvm.testkit;

@@ -8,8 +8,15 @@ import org.fmjvm.api.random.Rng;
  * point {@code x_t} and the conditional velocity {@code dx_t} the model regresses on. {@code t = 0}
  * is the source, {@code t = 1} the data.
  *
- * <p>Implementations are immutable and thread-safe. Results are created in the caller's current
- * {@link org.fmjvm.api.TensorScope}.
+ * <p><b>Tensor scopes.</b> {@code x0}, {@code x1} and {@code t} belong to the caller: a path never
+ * closes, {@linkplain org.fmjvm.api.TensorScope#keep keeps} (moves) or changes them, and returns
+ * them, the same objects, as the sample's {@code x0}, {@code x1} and {@code t}. The new tensors
+ * {@code x_t} and {@code dx_t}, and any temporary the path leaves open, belong to the caller's
+ * current {@link org.fmjvm.api.TensorScope}, so closing that scope frees everything the call made
+ * and nothing it made outlives that scope (the trainer closes its scope after every step).
+ *
+ * <p><b>Threads.</b> Implementations are immutable and thread-safe; a call runs on the thread that
+ * owns the inputs, and the generator is the only source of randomness.
  */
 public interface ProbabilityPath {
 

@@ -11,8 +11,8 @@ public interface VelocityField {
 
     /**
      * @param t the time
-     * @param x states, {@code [B, D]}
-     * @return {@code dx/dt}, {@code [B, D]}, created in the caller's current scope
+     * @param x states, {@code [B, D]}; the solver's, which the field must not close
+     * @return {@code dx/dt}, {@code [B, D]} in {@code x}'s dtype, created in the caller's current scope
      */
     Tensor velocity(double t, Tensor x);
 }
