@@ -3,9 +3,10 @@ package org.fmjvm.paths;
 import java.util.Optional;
 
 import org.fmjvm.api.path.ProbabilityPath;
+import org.fmjvm.testkit.PathContract;
 
 /** The path contract for brownian-bridge: mean t x1 + (1 - t) x0, std sigma sqrt(t (1 - t)), fresh noise. */
-class BrownianBridgePathContractTest extends BuiltInPathContract {
+class BrownianBridgePathContractTest extends PathContract {
     private static final double SIGMA = BrownianBridgePath.DEFAULT_SIGMA;
 
     @Override

@@ -2,9 +2,10 @@ package org.fmjvm.paths;
 
 import org.fmjvm.api.path.AffinePath;
 import org.fmjvm.api.path.ProbabilityPath;
+import org.fmjvm.testkit.PathContract;
 
 /** The path contract for cosine. */
-class CosinePathContractTest extends BuiltInPathContract {
+class CosinePathContractTest extends PathContract {
     @Override
     protected ProbabilityPath path() {
         return new AffinePath(new CosineScheduler());

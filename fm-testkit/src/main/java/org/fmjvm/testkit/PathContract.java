@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.DoubleUnaryOperator;
 
+import org.fmjvm.api.Backend;
 import org.fmjvm.api.DType;
 import org.fmjvm.api.Tensor;
 import org.fmjvm.api.TensorScope;
@@ -30,9 +31,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link ProbabilityPath} must do, run against one path. A plugin author subclasses it
- * once per path (and per configuration worth testing), implements {@link #createBackend()} (usually
- * {@link BackendsOnClassPath#openPreferred()}) and {@link #path()}, and says what else the path
- * promises:
+ * once per path (and per configuration worth testing), implements {@link #path()}, and says what
+ * else the path promises; the backend is the preferred one on the test class path unless
+ * {@link #createBackend()} is overridden:
  *
  * <ul>
  *   <li><b>Every path</b>: {@code x_t} and {@code dx_t} are {@code [B, D]} in the dtype of the inputs
@@ -63,7 +64,6 @@ import org.junit.jupiter.api.Test;
  *
  * <pre>{@code
  * class MyPathContractTest extends PathContract {
- *     protected Backend createBackend() { return BackendsOnClassPath.openPreferred(); }
  *     protected ProbabilityPath path() { return new AffinePath(new MyScheduler()); }
  * }
  * }</pre>
@@ -129,6 +129,12 @@ public abstract class PathContract extends ScopedBackendSuite {
 
     /** @return the path under test; may be called more than once and must return equal paths */
     protected abstract ProbabilityPath path();
+
+    /** @return the preferred backend on the test class path ({@link BackendsOnClassPath#openPreferred()}) */
+    @Override
+    protected Backend createBackend() {
+        return BackendsOnClassPath.openPreferred();
+    }
 
     /**
      * @return for an affine path, the boundary values its schedule promises (checked exactly, to

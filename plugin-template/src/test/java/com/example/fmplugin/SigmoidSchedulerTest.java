@@ -1,4 +1,4 @@
-package org.fmjvm.example.plugin;
+package com.example.fmplugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

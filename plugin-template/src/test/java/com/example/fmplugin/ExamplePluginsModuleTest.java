@@ -1,4 +1,4 @@
-package org.fmjvm.example.plugin;
+package com.example.fmplugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,16 +23,17 @@ import org.fmjvm.api.spi.ParamSpec;
 import org.fmjvm.api.spi.Registration;
 import org.junit.jupiter.api.Test;
 
-/** The module registers {@code sigmoid} with its parameter, and the services file names the module. */
-class SigmoidPathModuleTest {
+/** The module registers each plugin under its name with its parameters, and the services file names the module. */
+class ExamplePluginsModuleTest {
 
-    private static ComponentFactory<?> sigmoid() {
-        Set<Registration> regs = Guice.createInjector(new SigmoidPathModule())
+    private static ComponentFactory<?> registered(ComponentKind<?> kind, String name) {
+        Set<Registration> regs = Guice.createInjector(new ExamplePluginsModule())
                 .getInstance(Key.get(new TypeLiteral<Set<Registration>>() { }));
-        assertThat(regs).hasSize(1);
-        Registration r = regs.iterator().next();
-        assertThat(r.kind()).isEqualTo(ComponentKind.PATH);
-        assertThat(r.origin()).startsWith(SigmoidPathModule.class.getName());
+        assertThat(regs).extracting(r -> r.kind().id() + " " + r.factory().name())
+                .containsExactlyInAnyOrder("path sigmoid", "coupling sorted-projection", "solver ralston");
+        Registration r = regs.stream().filter(x -> x.kind() == kind).findFirst().orElseThrow();
+        assertThat(r.factory().name()).isEqualTo(name);
+        assertThat(r.origin()).startsWith(ExamplePluginsModule.class.getName());
         return r.factory();
     }
 
@@ -42,12 +43,10 @@ class SigmoidPathModuleTest {
 
     @Test
     void registersTheSigmoidPathWithItsSteepness() {
-        ComponentFactory<?> f = sigmoid();
-        assertThat(f.name()).isEqualTo("sigmoid");
+        ComponentFactory<?> f = registered(ComponentKind.PATH, "sigmoid");
         assertThat(f.parameters()).extracting(ParamSpec::name, ParamSpec::type, ParamSpec::defaultValue)
                 .containsExactly(tuple("k", ParamSpec.Type.NUMBER, "10.0"));
         Object byDefault = f.create(params(f, Map.of()));
-        assertThat(byDefault).isInstanceOf(AffinePath.class);
         assertThat(((SigmoidScheduler) ((AffinePath) byDefault).scheduler()).k()).isEqualTo(10);
         Object steep = f.create(params(f, Map.of("k", "8")));
         assertThat(((SigmoidScheduler) ((AffinePath) steep).scheduler()).k()).isEqualTo(8);
@@ -55,7 +54,7 @@ class SigmoidPathModuleTest {
 
     @Test
     void aSteepnessThatIsNotPositiveIsAConfigurationErrorNamingThePath() {
-        ComponentFactory<?> f = sigmoid();
+        ComponentFactory<?> f = registered(ComponentKind.PATH, "sigmoid");
         assertThatThrownBy(() -> f.create(params(f, Map.of("k", "-1"))))
                 .isInstanceOf(ConfigurationException.class).hasMessage("path 'sigmoid': k must be > 0, got -1");
         assertThatThrownBy(() -> f.create(params(f, Map.of("k", "0"))))
@@ -63,8 +62,20 @@ class SigmoidPathModuleTest {
     }
 
     @Test
+    void registersTheCouplingAndTheSolverWithoutParameters() {
+        ComponentFactory<?> coupling = registered(ComponentKind.COUPLING, "sorted-projection");
+        assertThat(coupling.parameters()).isEmpty();
+        assertThat(coupling.create(new ComponentParams("coupling 'sorted-projection'", List.of(), Map.of())))
+                .isInstanceOf(SortedProjectionCoupling.class);
+        ComponentFactory<?> solver = registered(ComponentKind.SOLVER, "ralston");
+        assertThat(solver.parameters()).isEmpty();
+        assertThat(solver.create(new ComponentParams("solver 'ralston'", List.of(), Map.of())))
+                .isInstanceOf(RalstonSolver.class);
+    }
+
+    @Test
     void theServicesFileNamesTheModule() {
         List<String> found = ServiceLoader.load(FmModule.class).stream().map(p -> p.type().getName()).toList();
-        assertThat(found).contains(SigmoidPathModule.class.getName());
+        assertThat(found).contains(ExamplePluginsModule.class.getName());
     }
 }

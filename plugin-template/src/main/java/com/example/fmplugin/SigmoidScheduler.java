@@ -1,4 +1,4 @@
-package org.fmjvm.example.plugin;
+package com.example.fmplugin;
 
 import org.fmjvm.api.path.Scheduler;
 import org.fmjvm.api.path.SchedulerOutput;

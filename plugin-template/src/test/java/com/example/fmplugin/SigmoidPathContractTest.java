@@ -1,9 +1,7 @@
-package org.fmjvm.example.plugin;
+package com.example.fmplugin;
 
-import org.fmjvm.api.Backend;
 import org.fmjvm.api.path.AffinePath;
 import org.fmjvm.api.path.ProbabilityPath;
-import org.fmjvm.testkit.BackendsOnClassPath;
 import org.fmjvm.testkit.PathContract;
 
 /**
@@ -12,11 +10,6 @@ import org.fmjvm.testkit.PathContract;
  * plugin can run it the same way.
  */
 class SigmoidPathContractTest extends PathContract {
-
-    @Override
-    protected Backend createBackend() {
-        return BackendsOnClassPath.openPreferred();
-    }
 
     @Override
     protected ProbabilityPath path() {
