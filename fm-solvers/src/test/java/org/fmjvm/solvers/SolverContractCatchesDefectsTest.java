@@ -1,26 +1,19 @@
 package org.fmjvm.solvers;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import org.fmjvm.api.solver.OdeSolver;
 import org.fmjvm.solvers.DefectiveEuler.Defect;
 import org.fmjvm.testkit.SolverContract;
+import org.fmjvm.testkit.SuiteRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.platform.engine.DiscoverySelector;
-import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.testkit.engine.EngineTestKit;
-import org.junit.platform.testkit.engine.Event;
-import org.junit.platform.testkit.engine.Events;
 
 /**
  * {@link SolverContract} can fail: it passes a hand-written forward Euler and fails the same solver
@@ -33,10 +26,10 @@ class SolverContractCatchesDefectsTest {
     /** The sound solver passes every check (two do not apply: order-2 polynomials and adaptive steps). */
     @Test
     void theSoundSolverPassesEveryCheck() {
-        Events tests = run(selectClass(Sound.class));
-        assertThat(failures(tests)).as("failed checks").isEmpty();
-        assertThat(tests.succeeded().count()).as("passed checks").isEqualTo(11);
-        assertThat(tests.skipped().count() + tests.aborted().count()).as("checks that do not apply").isEqualTo(2);
+        SuiteRun.Result run = SuiteRun.run(Sound.class);
+        assertThat(run.failed()).as("failed checks").isEmpty();
+        assertThat(run.passed()).as("passed checks").isEqualTo(11);
+        assertThat(run.notApplicable()).as("checks that do not apply").isEqualTo(2);
     }
 
     static Stream<Arguments> defects() {
@@ -71,7 +64,7 @@ class SolverContractCatchesDefectsTest {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("defects")
     void eachDefectFailsTheCheckMeantToCatchIt(Class<? extends SolverContract> contract, String check, String reason) {
-        Map<String, Throwable> failed = failures(run(selectMethod(contract, check)));
+        Map<String, Throwable> failed = SuiteRun.failedChecks(contract, check);
         assertThat(failed).as("failed checks of %s", contract.getSimpleName()).containsOnlyKeys(check);
         assertThat(failed.get(check)).as("why %s failed for %s", check, contract.getSimpleName())
                 .hasMessageContaining(reason);
@@ -83,25 +76,6 @@ class SolverContractCatchesDefectsTest {
         List<Object> tried = defects().map(a -> a.get()[0]).distinct().toList();
         // one case per defect but NONE, plus the adaptive solver that ignores its tolerances
         assertThat(tried).hasSize(Defect.values().length - 1 + 1);
-    }
-
-    private static Events run(DiscoverySelector selector) {
-        return EngineTestKit.engine("junit-jupiter").selectors(selector).execute().testEvents();
-    }
-
-    /** @return each failed test's method name and what it threw */
-    private static Map<String, Throwable> failures(Events tests) {
-        Map<String, Throwable> failed = new TreeMap<>();
-        tests.failed().stream().forEach(e -> failed.put(methodName(e),
-                e.getPayload(TestExecutionResult.class).flatMap(TestExecutionResult::getThrowable).orElse(null)));
-        return failed;
-    }
-
-    private static String methodName(Event e) {
-        return e.getTestDescriptor().getSource()
-                .filter(org.junit.platform.engine.support.descriptor.MethodSource.class::isInstance)
-                .map(s -> ((org.junit.platform.engine.support.descriptor.MethodSource) s).getMethodName())
-                .orElse(e.getTestDescriptor().getDisplayName());
     }
 
     // The contract against the solver with each defect: one class each, since JUnit makes the instance.

@@ -1,27 +1,20 @@
 package org.fmjvm.core.coupling;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import org.fmjvm.api.coupling.Coupling;
 import org.fmjvm.core.coupling.DefectivePairing.Defect;
 import org.fmjvm.testkit.CouplingContract;
+import org.fmjvm.testkit.SuiteRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.platform.engine.DiscoverySelector;
-import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.testkit.engine.EngineTestKit;
-import org.junit.platform.testkit.engine.Event;
-import org.junit.platform.testkit.engine.Events;
 
 /**
  * {@link CouplingContract} can fail: it passes sound couplings (including ones that keep the weaker
@@ -41,9 +34,9 @@ class CouplingContractCatchesDefectsTest {
     @ParameterizedTest
     @ValueSource(classes = {Sound.class, ShufflesAndSaysSo.class, SamplesWithReplacementAndSaysSo.class})
     void soundCouplingsPassEveryCheck(Class<? extends CouplingContract> contract) {
-        Events tests = run(selectClass(contract));
-        assertThat(failures(tests)).as("failed checks of %s", contract.getSimpleName()).isEmpty();
-        assertThat(tests.succeeded().count()).as("passed checks of %s", contract.getSimpleName()).isGreaterThanOrEqualTo(6);
+        SuiteRun.Result run = SuiteRun.run(contract);
+        assertThat(run.failed()).as("failed checks of %s", contract.getSimpleName()).isEmpty();
+        assertThat(run.passed()).as("passed checks of %s", contract.getSimpleName()).isGreaterThanOrEqualTo(6);
     }
 
     static Stream<Arguments> defects() {
@@ -77,7 +70,7 @@ class CouplingContractCatchesDefectsTest {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("defects")
     void eachDefectFailsTheCheckMeantToCatchIt(Class<? extends CouplingContract> contract, String check, String reason) {
-        Map<String, Throwable> failed = failures(run(selectMethod(contract, check)));
+        Map<String, Throwable> failed = SuiteRun.failedChecks(contract, check);
         assertThat(failed).as("failed checks of %s", contract.getSimpleName()).containsOnlyKeys(check);
         assertThat(failed.get(check)).as("why %s failed for %s", check, contract.getSimpleName())
                 .hasMessageContaining(reason);
@@ -89,25 +82,6 @@ class CouplingContractCatchesDefectsTest {
         List<Object> tried = defects().map(a -> a.get()[0]).distinct().toList();
         // one case per defect but NONE, plus the independent pairing's false promise
         assertThat(tried).hasSize(Defect.values().length - 1 + 1);
-    }
-
-    private static Events run(DiscoverySelector selector) {
-        return EngineTestKit.engine("junit-jupiter").selectors(selector).execute().testEvents();
-    }
-
-    /** @return each failed test's method name and what it threw */
-    private static Map<String, Throwable> failures(Events tests) {
-        Map<String, Throwable> failed = new TreeMap<>();
-        tests.failed().stream().forEach(e -> failed.put(methodName(e),
-                e.getPayload(TestExecutionResult.class).flatMap(TestExecutionResult::getThrowable).orElse(null)));
-        return failed;
-    }
-
-    private static String methodName(Event e) {
-        return e.getTestDescriptor().getSource()
-                .filter(org.junit.platform.engine.support.descriptor.MethodSource.class::isInstance)
-                .map(s -> ((org.junit.platform.engine.support.descriptor.MethodSource) s).getMethodName())
-                .orElse(e.getTestDescriptor().getDisplayName());
     }
 
     // The contract against each coupling: one class each, since JUnit makes the instance.
