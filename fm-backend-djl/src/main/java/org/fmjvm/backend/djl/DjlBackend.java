@@ -75,14 +75,15 @@ public final class DjlBackend implements Backend {
     private final ScopeStack<DjlScope> scopes = new ScopeStack<>();
     private volatile boolean closed;
 
-    private DjlBackend(Engine engine, BackendOptions options, ThreadGovernor governor, String mklDispatch) {
+    private DjlBackend(Engine engine, BackendOptions options, ThreadGovernor governor, String mklDispatch,
+            String nativeMemory) {
         this.engine = engine;
         this.options = options;
         this.governor = governor;
         this.root = (PtNDManager) engine.newBaseManager(ai.djl.Device.cpu());
         this.root.setName("fm-djl-backend");
         this.description = "PyTorch " + engine.getVersion() + " via DJL " + Engine.getDjlVersion() + " on "
-                + options.device() + ", threads " + governor.describe() + ", " + mklDispatch;
+                + options.device() + ", threads " + governor.describe() + ", " + mklDispatch + ", " + nativeMemory;
         this.mklDispatch = mklDispatch;
     }
 
@@ -113,16 +114,18 @@ public final class DjlBackend implements Backend {
      *     cannot be loaded
      */
     public static DjlBackend open(BackendOptions options) {
-        return open(options, MklDispatch.Mode.AUTO);
+        return open(options, MklDispatch.Mode.AUTO, NativeMemory.Mode.KEEP);
     }
 
     /**
      * @param options threads and device
      * @param mklDispatch whether to let MKL pick kernels by instruction set on non-Intel CPUs
      *     (see {@link MklDispatch}); only the first backend opened in a process decides
+     * @param memory whether glibc keeps freed memory for reuse (see {@link NativeMemory}); only the
+     *     first backend opened in a process decides
      * @return the backend
      */
-    static DjlBackend open(BackendOptions options, MklDispatch.Mode mklDispatch) {
+    static DjlBackend open(BackendOptions options, MklDispatch.Mode mklDispatch, NativeMemory.Mode memory) {
         Objects.requireNonNull(options, "options");
         if (!options.device().type().equals("cpu")) {
             throw new BackendException("djl: device '" + options.device() + "' is not available: the CUDA natives for"
@@ -132,6 +135,7 @@ public final class DjlBackend implements Backend {
         setIfAbsent("ai.djl.offline", "true");
         setIfAbsent("ai.djl.pytorch.num_interop_threads", "1");
         String dispatch = MklDispatch.prepare(mklDispatch);
+        String heap = NativeMemory.prepare(memory);
         Engine engine;
         try {
             engine = Engine.getEngine(ENGINE);
@@ -148,7 +152,7 @@ public final class DjlBackend implements Backend {
                 ? ThreadGovernor.adaptive(Math.min(MAX_AUTO_THREADS, Runtime.getRuntime().availableProcessors()),
                         System::nanoTime, ThreadGovernor.Tuning.defaults())
                 : ThreadGovernor.fixed(options.threads());
-        DjlBackend backend = new DjlBackend(engine, options, governor, dispatch);
+        DjlBackend backend = new DjlBackend(engine, options, governor, dispatch, heap);
         LOG.debug("opened {}", backend.description);
         return backend;
     }

@@ -31,9 +31,9 @@ class DjlBackendTest {
                 DjlBackend pinned = DjlBackend.open(new BackendOptions(1, Device.CPU))) {
             assertThat(auto.name()).isEqualTo("djl");
             assertThat(auto.description()).isEqualTo("PyTorch 2.7.1 via DJL 0.36.0 on cpu, threads auto (1.." + cores
-                    + "), " + auto.mklDispatch());
+                    + "), " + auto.mklDispatch() + ", " + NativeMemory.prepare(NativeMemory.Mode.KEEP));
             assertThat(pinned.description()).isEqualTo("PyTorch 2.7.1 via DJL 0.36.0 on cpu, threads 1, "
-                    + pinned.mklDispatch());
+                    + pinned.mklDispatch() + ", " + NativeMemory.prepare(NativeMemory.Mode.KEEP));
             assertThat(auto.device()).isEqualTo(Device.CPU);
             assertThat(auto.capabilities()).containsExactlyInAnyOrder(Capability.EXACT_DIVERGENCE, Capability.FLOAT64);
             assertThat(System.getProperty("ai.djl.offline")).isEqualTo("true");

@@ -51,8 +51,9 @@ class DjlModuleTest {
         ComponentFactory<?> f = factory();
         assertThat(f.name()).isEqualTo("djl");
         assertThat(f.rank()).isEqualTo(100);
-        assertThat(f.parameters()).extracting(ParamSpec::name).containsExactly("threads", "device", "mkl-dispatch");
-        assertThat(f.parameters()).extracting(ParamSpec::defaultValue).containsExactly("auto", "cpu", "auto");
+        assertThat(f.parameters()).extracting(ParamSpec::name).containsExactly("threads", "device", "mkl-dispatch",
+                "malloc");
+        assertThat(f.parameters()).extracting(ParamSpec::defaultValue).containsExactly("auto", "cpu", "auto", "keep");
         assertThat(f.description()).contains("PyTorch");
     }
 
