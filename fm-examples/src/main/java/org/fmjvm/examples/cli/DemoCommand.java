@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,9 +53,6 @@ import picocli.CommandLine.Option;
         description = "Train on four Gaussians, sample, and write figures, metrics.json, samples.csv and a checkpoint.")
 final class DemoCommand implements Callable<Integer> {
 
-    /** The plain-PyTorch reference on the default recipe (shared/reference/README.md, 2026-11-28). */
-    private static final Map<String, Object> REFERENCE = referenceNumbers();
-
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "demo-out",
             description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -88,6 +86,9 @@ final class DemoCommand implements Callable<Integer> {
     ComponentOptions components;
 
     @Mixin
+    SolverOptions solver;
+
+    @Mixin
     ModelOptions model;
 
     @CommandLine.Spec
@@ -99,17 +100,15 @@ final class DemoCommand implements Callable<Integer> {
         if (samples < 2 || odeSteps < 1 || pairs < 1 || trajectories < 1) {
             throw new ConfigurationException("--samples must be >= 2 and --ode-steps, --pairs, --trajectories >= 1");
         }
-        if (Files.isRegularFile(out)) {
-            throw new ConfigurationException("--out " + out + " is a file; give a folder");
-        }
+        OutputFolder.check(out, "--out");
         Dataset data = Datasets.resolve(dataset);
         Dataset from = Datasets.source(source, data.dim());
         long wallStart = System.nanoTime();
         PrintWriter stdout = spec.commandLine().getOut();
-        Files.createDirectories(out);
         Map<String, Object> metrics = new LinkedHashMap<>();
         List<String> figures = new ArrayList<>();
-        try (FmRuntime fm = FlowMatching.bootstrap(components.config())) {
+        try (FmRuntime fm = FlowMatching.bootstrap(components.config().withSolver(solver.choice()));
+                OutputFolder folder = OutputFolder.create(out)) {
             Rng rng = fm.rng();
             stdout.println(fm.summary());
             stdout.flush();
@@ -123,36 +122,36 @@ final class DemoCommand implements Callable<Integer> {
                 String pathName = fm.component(ComponentKind.PATH).name();
                 String label = pathName.equals("cond-ot") ? "x\u209c = (1\u2212t) x\u2080 + t x\u2081"
                         : "x\u209c on the " + pathName + " path";
-                figures.add(figure(out.resolve("pairings.png"), p -> Figures.pairingPaths(p, pathStates, label,
+                figures.add(figure(folder.resolve("pairings.png"), p -> Figures.pairingPaths(p, pathStates, label,
                         String.format(Locale.ROOT, "%,d random pairs (x0 ~ %s, x1 ~ %s) and their paths", pairs,
                                 from instanceof GaussianSource ? "N(0, I)" : from.name(), data.name()), bounds)));
             }
 
             try (Runs.Trained trained = Runs.train(fm, data, dataset, from, source, model)) {
-                Checkpoints.save(out.resolve("checkpoint"), trained.info(), trained.model().weights());
+                Checkpoints.save(folder.resolve("checkpoint"), trained.info(), trained.model().weights());
                 VelocityModel vm = trained.model();
                 Sampler sampler = fm.sampler(vm, from);
                 float[] noise = sampler.noise(samples, rng.split("sample"));
                 long t0 = System.nanoTime();
                 float[] generated = sampler.generate(noise, samples, SolveOptions.steps(odeSteps));
                 double sampleSeconds = (System.nanoTime() - t0) / 1e9;
-                PointsCsv.write(out.resolve("samples.csv"), generated, data.dim());
+                PointsCsv.write(folder.resolve("samples.csv"), generated, data.dim());
 
                 if (planar) {
-                    figures.add(figure(out.resolve("samples.png"), p -> Figures.samples(p, generated, samples, target,
+                    figures.add(figure(folder.resolve("samples.png"), p -> Figures.samples(p, generated, samples, target,
                             samples, String.format(Locale.ROOT, "%,d generated samples (%s, %d steps) over %,d target samples",
                                     samples, fm.solver().describe().split(" ")[0], odeSteps, samples), bounds)));
                     Trajectory traj = trajectories(fm, sampler, rng);
                     float[][] states = traj.states().toArray(new float[0][]);
-                    figures.add(figure(out.resolve("trajectories.png"), p -> Figures.trajectories(p, states,
+                    figures.add(figure(folder.resolve("trajectories.png"), p -> Figures.trajectories(p, states,
                             traj.times(), String.format(Locale.ROOT, "%,d trajectories of dx/dt = v(t, x) from t = 0 to t = 1",
                                     trajectories), bounds)));
-                    figures.add(figure(out.resolve("velocity-field.png"), p -> Figures.velocityField(p,
+                    figures.add(figure(folder.resolve("velocity-field.png"), p -> Figures.velocityField(p,
                             new double[] {0, 0.25, 0.5, 0.75, 1}, grid(fm.backend(), vm), bounds,
                             java.util.Arrays.copyOf(target, Math.min(target.length, 2000 * 2)),
                             "Learned velocity field v(t, x)")));
                 }
-                figures.add(figure(out.resolve("loss.png"), p -> Figures.lossCurve(p, trained.result().losses(),
+                figures.add(figure(folder.resolve("loss.png"), p -> Figures.lossCurve(p, trained.result().losses(),
                         "Training loss (CFM regression, batch " + trained.info().batch() + ")")));
 
                 QualityReport quality = QualityReport.builder(data, generated).build(rng.split("metrics"));
@@ -178,12 +177,12 @@ final class DemoCommand implements Callable<Integer> {
                 sampling.put("samples_per_s", samples / sampleSeconds);
                 metrics.put("sampling", sampling);
                 metrics.put("quality", quality);
-                if (data.name().equals(Datasets.FOUR_GAUSSIANS) && from instanceof GaussianSource) {
-                    metrics.put("reference", REFERENCE);
-                }
+                Optional<ReferenceRecipe.Result> reference = ReferenceRecipe.matching(fm, data, from,
+                        vm.spec(), trained.info().optimizer(), model.training(), odeSteps, samples);
+                reference.ifPresent(r -> metrics.put("reference", r.json()));
                 metrics.put("figures", figures);
                 metrics.put("wall_s", (System.nanoTime() - wallStart) / 1e9);
-                AtomicFiles.writeString(out.resolve("metrics.json"), new ObjectMapper()
+                AtomicFiles.writeString(folder.resolve("metrics.json"), new ObjectMapper()
                         .enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(metrics));
 
                 stdout.println();
@@ -193,12 +192,10 @@ final class DemoCommand implements Callable<Integer> {
                 stdout.printf(Locale.ROOT, "sampled %d points in %.2f s (%.0f samples/s)%n", samples, sampleSeconds,
                         samples / sampleSeconds);
                 quality.lines().forEach(stdout::println);
-                if (data.name().equals(Datasets.FOUR_GAUSSIANS) && from instanceof GaussianSource) {
-                    stdout.println("reference (plain PyTorch, same recipe): energy distance 0.0093 (floor 0.0008),"
-                            + " sliced W2 0.367 (floor 0.144), mean -log q 2.947 vs entropy 2.836");
-                }
+                reference.ifPresent(r -> stdout.println(r.line()));
                 stdout.println("wrote " + out.toAbsolutePath() + ": " + String.join(", ", figures)
                         + ", metrics.json, samples.csv, checkpoint/");
+                folder.keep();
             }
         }
         stdout.flush();
@@ -252,18 +249,5 @@ final class DemoCommand implements Callable<Integer> {
     private static String figure(Path file, Render render) throws IOException {
         render.to(file);
         return file.getFileName().toString();
-    }
-
-    private static Map<String, Object> referenceNumbers() {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("source", "plain PyTorch run of the same recipe, shared/reference/README.md (2026-11-28)");
-        r.put("energy_distance", 0.0093);
-        r.put("energy_distance_floor", 0.0008);
-        r.put("sliced_w2", 0.367);
-        r.put("sliced_w2_floor", 0.144);
-        r.put("mean_neg_log_q", 2.947);
-        r.put("entropy", 2.836);
-        r.put("mode_fractions", List.of(0.225, 0.253, 0.254, 0.268));
-        return java.util.Collections.unmodifiableMap(r);
     }
 }

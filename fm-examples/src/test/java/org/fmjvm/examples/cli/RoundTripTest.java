@@ -95,7 +95,6 @@ class RoundTripTest {
         assertThat(m.path("components").path("path").asText()).isEqualTo("cond-ot");
         assertThat(m.path("training").path("steps").asInt()).isEqualTo(40);
         assertThat(m.path("sampling").path("samples").asInt()).isEqualTo(400);
-        assertThat(m.path("reference").path("energy_distance").asDouble()).isEqualTo(0.0093);
         try (var files = Files.list(out)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.contains(".tmp"));
         }
