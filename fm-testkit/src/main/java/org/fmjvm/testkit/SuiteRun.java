@@ -1,5 +1,6 @@
 package org.fmjvm.testkit;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
@@ -77,6 +78,21 @@ public final class SuiteRun {
      */
     public static Map<String, Throwable> failedChecks(Class<?> suite, String check) {
         return run(suite, check).failed();
+    }
+
+    /**
+     * Asserts that running {@code check} of {@code suite} fails, and fails for {@code reason}: how a
+     * test shows that a contract catches a defect in the check meant for it.
+     *
+     * @param suite a contract subclass run against a plugin broken on purpose
+     * @param check the check that must fail
+     * @param reason a piece of the failure message that names the defect
+     */
+    public static void assertFailsOnlyIn(Class<?> suite, String check, String reason) {
+        Map<String, Throwable> failed = failedChecks(suite, check);
+        assertThat(failed).as("failed checks of %s", suite.getSimpleName()).containsOnlyKeys(check);
+        assertThat(failed.get(check)).as("why %s failed for %s", check, suite.getSimpleName())
+                .hasMessageContaining(reason);
     }
 
     private static Result run(DiscoverySelector selector) {
