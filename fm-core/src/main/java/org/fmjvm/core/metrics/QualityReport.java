@@ -267,12 +267,10 @@ public record QualityReport(
             Objects.requireNonNull(rng, "rng");
             int dim = target.dim();
             SlicedWasserstein sw = SlicedWasserstein.random(dim, projections, rng.split("projections"));
+            CsvDataset table = target instanceof CsvDataset t ? t : null;
             float[] ref;
             int floorSize;
-            List<Double> edFloor = new ArrayList<>();
-            List<Double> swFloor = new ArrayList<>();
-            Rng floorRng = rng.split("floor");
-            if (target instanceof CsvDataset table) {
+            if (table != null) {
                 int rows = table.size();
                 if (rows < 4) {
                     throw new DataException("target " + table.name() + " has " + rows + " rows; comparing samples"
@@ -280,24 +278,29 @@ public record QualityReport(
                 }
                 ref = split(table, rng.split("reference"))[0];
                 floorSize = Math.min(n, rows - rows / 2);
-                for (int r = 0; r < floorRepeats; r++) {
+            } else {
+                ref = target.sample(referenceSize, rng.split("reference"));
+                floorSize = n;
+            }
+            int refRows = ref.length / dim;
+            EnergyDistance ed = new EnergyDistance(ref, dim);
+
+            Rng floorRng = rng.split("floor");
+            List<Double> edFloor = new ArrayList<>();
+            List<Double> swFloor = new ArrayList<>();
+            for (int r = 0; r < floorRepeats; r++) {
+                if (table != null) {
+                    // a fresh split per repeat: its first half is the reference, rows of the second the draw
                     float[][] halves = split(table, floorRng.split(r));
                     float[] other = Arrays.copyOf(halves[1], floorSize * dim);
                     edFloor.add(new EnergyDistance(halves[0], dim).distance(other));
                     swFloor.add(sw.distance(other, halves[0]));
-                }
-            } else {
-                ref = target.sample(referenceSize, rng.split("reference"));
-                floorSize = n;
-                EnergyDistance refEd = new EnergyDistance(ref, dim);
-                for (int r = 0; r < floorRepeats; r++) {
+                } else {
                     float[] other = target.sample(n, floorRng.split(r));
-                    edFloor.add(refEd.distance(other));
+                    edFloor.add(ed.distance(other));
                     swFloor.add(sw.distance(other, ref));
                 }
             }
-            int refRows = ref.length / dim;
-            EnergyDistance ed = new EnergyDistance(ref, dim);
 
             LogDensityReport ld = null;
             Optional<LogDensity> q = target.logDensity();
