@@ -77,29 +77,14 @@ public final class Fingerprint {
     /** Losses (as float32) then every weight, in order. */
     private static float[] flatten(List<Object> trained) {
         List<float[]> parts = new ArrayList<>();
-        int n = 0;
         for (Object o : trained) {
-            float[] part;
             if (o instanceof Double loss) {
-                part = new float[] {loss.floatValue()};
+                parts.add(new float[] {loss.floatValue()});
             } else {
-                List<float[]> ws = new ArrayList<>();
-                int size = 0;
-                for (ModelWeights.Parameter p : ((ModelWeights) o).parameters()) {
-                    ws.add(p.values());
-                    size += p.size();
-                }
-                part = new float[size];
-                int at = 0;
-                for (float[] w : ws) {
-                    System.arraycopy(w, 0, part, at, w.length);
-                    at += w.length;
-                }
+                ((ModelWeights) o).parameters().forEach(p -> parts.add(p.values()));
             }
-            parts.add(part);
-            n += part.length;
         }
-        float[] all = new float[n];
+        float[] all = new float[parts.stream().mapToInt(p -> p.length).sum()];
         int at = 0;
         for (float[] p : parts) {
             System.arraycopy(p, 0, all, at, p.length);
