@@ -47,10 +47,10 @@ final class BenchCommand implements Callable<Integer> {
      * What bench/pytorch_reference.py measured on the machine bench/README.md names, with PyTorch's
      * default thread count and with one thread: {batch 256 ms, batch 4096 ms, samples/s}.
      */
-    static final double[] PUBLISHED_DEFAULT_THREADS = {2.20, 27.04, 4506};
-    static final double[] PUBLISHED_ONE_THREAD = {2.30, 27.35, 4286};
-    static final int PUBLISHED_THREADS = 1;
-    static final String PUBLISHED_WHERE = "2-core AMD EPYC with AVX-512, Debian's PyTorch 1.13 on OpenBLAS, 2026-11-29";
+    private static final double[] PUBLISHED_DEFAULT_THREADS = {2.20, 27.04, 4506};
+    private static final double[] PUBLISHED_ONE_THREAD = {2.30, 27.35, 4286};
+    private static final int PUBLISHED_THREADS = 1;
+    private static final String PUBLISHED_WHERE = "2-core AMD EPYC with AVX-512, Debian's PyTorch 1.13 on OpenBLAS, 2026-11-29";
 
     @Mixin
     ComponentOptions components;
