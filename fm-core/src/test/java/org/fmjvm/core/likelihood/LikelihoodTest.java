@@ -1,0 +1,130 @@
+package org.fmjvm.core.likelihood;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.fmjvm.api.error.ConfigurationException;
+import org.fmjvm.api.error.DataException;
+import org.fmjvm.api.model.Activation;
+import org.fmjvm.api.model.ModelSpec;
+import org.fmjvm.api.model.ModelWeights;
+import org.fmjvm.api.model.TimeEmbedding;
+import org.fmjvm.api.model.VelocityModel;
+import org.fmjvm.api.random.Rng;
+import org.fmjvm.api.solver.SolveOptions;
+import org.fmjvm.core.ComponentChoice;
+import org.fmjvm.core.FlowMatching;
+import org.fmjvm.core.FmConfig;
+import org.fmjvm.core.FmRuntime;
+import org.fmjvm.core.data.Datasets;
+import org.fmjvm.core.data.GaussianSource;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The likelihood of a linear flow {@code v(t, x) = a * x} (elementwise), whose solution is known:
+ * {@code x(1) = x(0) e^a}, so {@code log p1(x) = log N(x e^-a; 0, I) - sum a}. The MLP is made
+ * exactly linear with ReLU units kept on by a large bias.
+ */
+class LikelihoodTest {
+
+    private static final float[] RATES = {0.7f, -0.4f, 0.25f};
+    private static final float ON = 50f;
+
+    private static ModelSpec spec() {
+        return new ModelSpec(RATES.length, List.of(RATES.length), Activation.RELU, new TimeEmbedding.Raw());
+    }
+
+    /** Layer 0: h = relu(x + 50) = x + 50; layer 1: v = a (h - 50) = a x. */
+    private static ModelWeights linearField() {
+        int d = RATES.length;
+        ModelSpec spec = spec();
+        List<ModelWeights.Parameter> params = new ArrayList<>();
+        for (ModelWeights.Parameter p : spec.parameterShapes()) {
+            float[] v = new float[p.size()];
+            if (p.name().equals(ModelSpec.weightName(0))) {
+                for (int i = 0; i < d; i++) {
+                    v[i * (d + 1) + i] = 1f;
+                }
+            } else if (p.name().equals(ModelSpec.biasName(0))) {
+                java.util.Arrays.fill(v, ON);
+            } else if (p.name().equals(ModelSpec.weightName(1))) {
+                for (int i = 0; i < d; i++) {
+                    v[i * d + i] = RATES[i];
+                }
+            } else {
+                for (int i = 0; i < d; i++) {
+                    v[i] = -ON * RATES[i];
+                }
+            }
+            params.add(new ModelWeights.Parameter(p.name(), p.shape(), v));
+        }
+        return new ModelWeights(params);
+    }
+
+    private static double exact(float[] x, int row) {
+        int d = RATES.length;
+        double sum = 0;
+        double rates = 0;
+        for (int i = 0; i < d; i++) {
+            double z = x[row * d + i] * Math.exp(-RATES[i]);
+            sum += z * z;
+            rates += RATES[i];
+        }
+        return -0.5 * sum - 0.5 * d * Math.log(2 * Math.PI) - rates;
+    }
+
+    private static double maxError(String backend, String solver, int steps, float[] x, int rows) {
+        try (FmRuntime fm = FlowMatching.bootstrap(FmConfig.defaults().withBackend(ComponentChoice.of(backend))
+                .withSolver(ComponentChoice.of(solver)));
+                VelocityModel model = fm.loadModel(spec(), linearField())) {
+            Likelihood lik = new Likelihood(model, fm.solver(), new GaussianSource(RATES.length));
+            double[] got = lik.logDensity(x, rows, SolveOptions.steps(steps));
+            double worst = 0;
+            for (int r = 0; r < rows; r++) {
+                worst = Math.max(worst, Math.abs(got[r] - exact(x, r)));
+            }
+            return worst;
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"djl", "tf"})
+    void matchesTheClosedFormOfALinearFlow(String backend) {
+        int rows = 300;
+        float[] x = Rng.seeded(3).normals(rows * RATES.length);
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= 2f;
+        }
+        assertThat(maxError(backend, "rk4", 20, x, rows)).isLessThan(2e-4);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"djl", "tf"})
+    void eulerErrorHalvesWhenTheStepsDouble(String backend) {
+        int rows = 50;
+        float[] x = Rng.seeded(4).normals(rows * RATES.length);
+        double coarse = maxError(backend, "euler", 20, x, rows);
+        double fine = maxError(backend, "euler", 40, x, rows);
+        assertThat(coarse).isGreaterThan(1e-3);
+        assertThat(coarse / fine).isCloseTo(2.0, within(0.25));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"djl"})
+    void refusesASourceWithoutDensityAndNonFinitePoints(String backend) {
+        try (FmRuntime fm = FlowMatching.bootstrap(FmConfig.defaults().withBackend(ComponentChoice.of(backend)));
+                VelocityModel model = fm.loadModel(spec(), linearField())) {
+            assertThatThrownBy(() -> new Likelihood(model, fm.solver(), Datasets.byName("moons")))
+                    .isInstanceOf(ConfigurationException.class);
+            Likelihood lik = new Likelihood(model, fm.solver(), new GaussianSource(RATES.length));
+            assertThatThrownBy(() -> lik.logDensity(new float[] {0, Float.NaN, 0}, 1, SolveOptions.steps(2)))
+                    .isInstanceOf(DataException.class).hasMessageContaining("point 1, coordinate 2 is NaN");
+            assertThatThrownBy(() -> lik.logDensity(new float[4], 1, SolveOptions.steps(2)))
+                    .isInstanceOf(DataException.class).hasMessageContaining("got 4");
+        }
+    }
+}
