@@ -15,6 +15,14 @@ public interface TrainingListener {
     default void onStep(StepEnd event) {
     }
 
+    /**
+     * Called after each evaluation on held-out rows, when the run has any.
+     *
+     * @param event the evaluation's numbers
+     */
+    default void onValidation(ValidationEnd event) {
+    }
+
     /** @param event the finished run */
     default void onEnd(TrainingEnd event) {
     }

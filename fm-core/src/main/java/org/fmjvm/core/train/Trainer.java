@@ -1,8 +1,8 @@
 package org.fmjvm.core.train;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-
 import org.fmjvm.api.Backend;
 import org.fmjvm.api.Tensor;
 import org.fmjvm.api.TensorScope;
@@ -11,17 +11,21 @@ import org.fmjvm.api.coupling.Coupling;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.error.DataException;
 import org.fmjvm.api.error.TrainingDivergedException;
+import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.TrainableModel;
 import org.fmjvm.api.path.PathSample;
 import org.fmjvm.api.path.ProbabilityPath;
 import org.fmjvm.api.path.TimeSampler;
 import org.fmjvm.api.random.Rng;
+import org.fmjvm.api.solver.SolveOptions;
 import org.fmjvm.api.train.StepEnd;
 import org.fmjvm.api.train.TrainingEnd;
 import org.fmjvm.api.train.TrainingListener;
 import org.fmjvm.api.train.TrainingStart;
+import org.fmjvm.api.train.ValidationEnd;
 import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.GaussianSource;
+import org.fmjvm.core.likelihood.Likelihood;
 
 /**
  * The conditional flow-matching loop. Each step, inside its own tensor scope: draw
@@ -102,7 +106,33 @@ public final class Trainer {
      * @throws TrainingDivergedException if a loss is NaN or infinite
      */
     public TrainingResult train(TrainableModel model, TrainingConfig config, List<? extends TrainingListener> listeners) {
+        return train(model, config, null, listeners);
+    }
+
+    /**
+     * Trains {@code model} in place, evaluating it on held-out rows as {@code validation} says:
+     * after every {@code validation.every()} steps and after the last, the CFM loss on the held-out
+     * rows and on a training subset (fixed draws, independent pairs; see {@link Validation}) and,
+     * if asked, their likelihoods, each sent to the listeners' {@code onValidation}. With
+     * {@link Validation#keepingBest()}, the result carries a copy of the weights of the lowest
+     * held-out loss. Evaluations draw from their own random stream ({@code validation}), so the
+     * training steps are the same with or without them.
+     *
+     * @param model the model to train (the caller owns and closes it)
+     * @param config steps and batch size
+     * @param validation the held-out evaluation, or {@code null} for none
+     * @param listeners observers, called on this thread
+     * @return the per-step losses, timing and evaluations
+     * @throws DataException if the data or held-out dimension differs from the model's
+     * @throws TrainingDivergedException if a loss is NaN or infinite
+     */
+    public TrainingResult train(TrainableModel model, TrainingConfig config, Validation validation,
+            List<? extends TrainingListener> listeners) {
         int dim = model.spec().dim();
+        if (validation != null && validation.dim() != dim) {
+            throw new DataException("held-out rows have dimension " + validation.dim() + " but the model has dimension "
+                    + dim);
+        }
         if (data.dim() != dim) {
             throw new DataException("data set " + data.name() + " has dimension " + data.dim() + " but the model has "
                     + "dimension " + dim + "; build the model with ModelSpec dim " + data.dim());
@@ -125,6 +155,14 @@ public final class Trainer {
         for (TrainingListener l : listeners) {
             l.onStart(startEvent);
         }
+        Rng validationRng = root.split("validation");
+        FixedDraws heldOutDraws = validation == null ? null
+                : new FixedDraws(validation.heldOut(), dim, validationRng.split("held-out"));
+        FixedDraws trainDraws = validation == null ? null
+                : new FixedDraws(validation.train(), dim, validationRng.split("train"));
+        List<ValidationEnd> evaluations = new ArrayList<>();
+        ModelWeights bestWeights = null;
+        double bestLoss = Double.POSITIVE_INFINITY;
         double baseRate = model.optimizer().learningRate();
         for (int step = 0; step < steps; step++) {
             model.setLearningRate(baseRate * config.schedule().factor(step, steps));
@@ -147,6 +185,28 @@ public final class Trainer {
                     l.onStep(event);
                 }
             }
+            if (validation != null && ((step + 1) % validation.every() == 0 || step + 1 == steps)) {
+                double heldOutLoss = heldOutDraws.loss(model);
+                double trainLoss = trainDraws.loss(model);
+                Double heldOutNll = null;
+                Double trainNll = null;
+                if (validation.hasLikelihood()) {
+                    heldOutNll = nll(model, validation, validation.heldOut(), validation.heldOutLogDet());
+                    trainNll = nll(model, validation, validation.train(), validation.trainLogDet());
+                }
+                boolean best = heldOutLoss < bestLoss;
+                if (best) {
+                    bestLoss = heldOutLoss;
+                    if (validation.keepBest()) {
+                        bestWeights = model.weights();
+                    }
+                }
+                ValidationEnd event = new ValidationEnd(step + 1, trainLoss, heldOutLoss, trainNll, heldOutNll, best);
+                evaluations.add(event);
+                for (TrainingListener l : listeners) {
+                    l.onValidation(event);
+                }
+            }
         }
         long wall = System.nanoTime() - start;
         TrainingResult result = new TrainingResult(losses, 0, wall);
@@ -155,6 +215,66 @@ public final class Trainer {
         for (TrainingListener l : listeners) {
             l.onEnd(end);
         }
-        return new TrainingResult(losses, finalLoss, wall);
+        return new TrainingResult(losses, finalLoss, wall, evaluations, bestWeights);
+    }
+
+    /** Mean negative log-likelihood of rows in the data's units: {@code -(mean log p(z) + mean log|det dz/dx|)}. */
+    private Double nll(TrainableModel model, Validation validation, float[] rows, double meanLogDet) {
+        if (source.logDensity().isEmpty()) {
+            return null;
+        }
+        double[] logp = new Likelihood(model, validation.nllSolver(), source).logDensity(rows, rows.length / model
+                .spec().dim(), SolveOptions.steps(validation.nllSteps()));
+        double sum = 0;
+        for (double v : logp) {
+            sum += v;
+        }
+        double nll = -(sum / logp.length + meanLogDet);
+        return Double.isFinite(nll) ? nll : null;
+    }
+
+    /**
+     * Rows paired once with fixed noise, times and path noise, so the loss on them changes with the
+     * weights alone. Each row appears {@code ceil(MIN_PAIRS / rows)} times, with different draws.
+     */
+    private final class FixedDraws {
+        private static final int CHUNK = 8192;
+        private final float[] x1;
+        private final float[] x0;
+        private final float[] t;
+        private final int pairs;
+        private final int dim;
+        private final Rng pathRng;
+
+        FixedDraws(float[] rows, int dim, Rng rng) {
+            int n = rows.length / dim;
+            int repeats = (Validation.MIN_PAIRS + n - 1) / n;
+            this.dim = dim;
+            this.pairs = n * repeats;
+            this.x1 = new float[pairs * dim];
+            for (int r = 0; r < repeats; r++) {
+                System.arraycopy(rows, 0, x1, r * n * dim, n * dim);
+            }
+            this.x0 = source.sample(pairs, rng.split("source"));
+            try (TensorScope scope = backend.openScope()) {
+                this.t = timeSampler.sample(backend, pairs, rng.split("time")).toFloatArray();
+            }
+            this.pathRng = rng.split("path");
+        }
+
+        double loss(TrainableModel model) {
+            double sum = 0;
+            for (int from = 0, chunk = 0; from < pairs; from += CHUNK, chunk++) {
+                int n = Math.min(CHUNK, pairs - from);
+                try (TensorScope scope = backend.openScope()) {
+                    Tensor a = backend.fromArray(java.util.Arrays.copyOfRange(x0, from * dim, (from + n) * dim), n, dim);
+                    Tensor b = backend.fromArray(java.util.Arrays.copyOfRange(x1, from * dim, (from + n) * dim), n, dim);
+                    Tensor tt = backend.fromArray(java.util.Arrays.copyOfRange(t, from, from + n), n, 1);
+                    PathSample ps = path.sample(a, b, tt, pathRng.split(chunk));
+                    sum += model.loss(ps.t(), ps.xt(), ps.dxt()) * n;
+                }
+            }
+            return sum / pairs;
+        }
     }
 }

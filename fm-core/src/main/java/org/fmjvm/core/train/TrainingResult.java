@@ -1,16 +1,38 @@
 package org.fmjvm.core.train;
 
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.fmjvm.api.model.ModelWeights;
+import org.fmjvm.api.train.ValidationEnd;
+
 /**
  * What a training run produced besides the model.
  *
  * @param losses the loss of every step, in order
  * @param finalLoss the mean loss over the last {@code min(steps, 100)} steps
  * @param wallNanos wall time of the run
+ * @param validation every held-out evaluation in order, empty without a {@link Validation}
+ * @param bestWeights the weights of the lowest held-out loss when the run kept them, else {@code null}
  */
-public record TrainingResult(double[] losses, double finalLoss, long wallNanos) {
-    /** Copies the losses. */
+public record TrainingResult(double[] losses, double finalLoss, long wallNanos, List<ValidationEnd> validation,
+        ModelWeights bestWeights) {
+
+    /** Copies the losses and the list. */
     public TrainingResult {
         losses = losses.clone();
+        validation = List.copyOf(Objects.requireNonNull(validation, "validation"));
+    }
+
+    /**
+     * A run without held-out evaluation.
+     *
+     * @param losses every step's loss
+     * @param finalLoss the mean loss over the last steps
+     * @param wallNanos wall time
+     */
+    public TrainingResult(double[] losses, double finalLoss, long wallNanos) {
+        this(losses, finalLoss, wallNanos, List.of(), null);
     }
 
     @Override
@@ -21,6 +43,16 @@ public record TrainingResult(double[] losses, double finalLoss, long wallNanos) 
     /** @return wall time in seconds */
     public double wallSeconds() {
         return wallNanos / 1e9;
+    }
+
+    /** @return the evaluation with the lowest held-out loss, if there was any */
+    public Optional<ValidationEnd> bestValidation() {
+        return validation.stream().min(java.util.Comparator.comparingDouble(ValidationEnd::heldOutLoss));
+    }
+
+    /** @return the last held-out evaluation, if there was any */
+    public Optional<ValidationEnd> lastValidation() {
+        return validation.isEmpty() ? Optional.empty() : Optional.of(validation.get(validation.size() - 1));
     }
 
     /**
