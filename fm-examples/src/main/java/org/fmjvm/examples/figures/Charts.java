@@ -380,15 +380,24 @@ final class Charts {
 
   /** Draws {@code title} centred on {@code cx} below {@code top}, in a smaller font if it is too wide. */
   static void centredTitle(Graphics2D g, String title, double cx, double top, double maxWidth) {
+    centredText(g, title, Style.TITLE, Style.TEXT, cx, top, maxWidth);
+  }
+
+  /**
+   * Draws {@code text} in {@code font} and {@code color} centred on {@code cx} below {@code top}, in
+   * a smaller font (down to 11 px) if it is wider than {@code maxWidth}.
+   */
+  static void centredText(Graphics2D g, String text, Font font, Color color, double cx, double top,
+      double maxWidth) {
     Graphics2D tg = (Graphics2D) g.create();
     try {
       FontRenderContext frc = tg.getFontRenderContext();
-      Font font = Style.TITLE;
-      while (font.getStringBounds(title, frc).getWidth() > maxWidth && font.getSize2D() > 11) {
-        font = font.deriveFont(font.getSize2D() - 1);
+      Font f = font;
+      while (f.getStringBounds(text, frc).getWidth() > maxWidth && f.getSize2D() > 11) {
+        f = f.deriveFont(f.getSize2D() - 1);
       }
-      TextLayout t = new TextLayout(title, font, frc);
-      tg.setColor(Style.TEXT);
+      TextLayout t = new TextLayout(text, f, frc);
+      tg.setColor(color);
       t.draw(tg, (float) (cx - t.getAdvance() / 2), (float) (top + t.getAscent()));
     } finally {
       tg.dispose();

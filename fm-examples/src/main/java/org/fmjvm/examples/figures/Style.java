@@ -54,6 +54,16 @@ final class Style {
     0xa6bddb, 0x74a9cf, 0x3690c0, 0x0570b0, 0x045a8d, 0x023858, 0x011a33
   };
 
+  /**
+   * Colour stops of the diverging colour map at -1, -0.8, ..., 0.8, 1: dark blue through light
+   * blue to near white at 0, then light red to dark red (ColorBrewer's RdBu, reversed).
+   */
+  private static final int[] DIVERGING_STOPS = {
+    0x053061, 0x2166ac, 0x4393c3, 0x92c5de, 0xd1e5f0, 0xf7f7f7, 0xfddbc7, 0xf4a582, 0xd6604d, 0xb2182b, 0x67001f
+  };
+  /** Cells without a value (NaN) in a diverging map: a neutral grey that no value maps to. */
+  static final Color UNDEFINED = new Color(0x9a, 0x9a, 0x9a);
+
   private Style() {}
 
   /** The same colour with the given opacity in [0, 1]. */
@@ -67,9 +77,24 @@ final class Style {
     double x = Double.isFinite(f) ? Math.max(0, Math.min(1, f)) : 0;
     double pos = x * (SPEED_STOPS.length - 1);
     int i = Math.min((int) Math.floor(pos), SPEED_STOPS.length - 2);
-    double w = pos - i;
-    int a = SPEED_STOPS[i];
-    int b = SPEED_STOPS[i + 1];
+    return mix(SPEED_STOPS[i], SPEED_STOPS[i + 1], pos - i);
+  }
+
+  /**
+   * Colour for {@code v} in [-1, 1] (clamped) on the diverging map: negative blue, 0 near white,
+   * positive red; {@link #UNDEFINED} grey for NaN.
+   */
+  static Color divergingColor(double v) {
+    if (Double.isNaN(v)) {
+      return UNDEFINED;
+    }
+    double pos = (Math.max(-1, Math.min(1, v)) + 1) / 2 * (DIVERGING_STOPS.length - 1);
+    int i = Math.min((int) Math.floor(pos), DIVERGING_STOPS.length - 2);
+    return mix(DIVERGING_STOPS[i], DIVERGING_STOPS[i + 1], pos - i);
+  }
+
+  /** Linear mix of two RGB colours, {@code w = 0} gives {@code a}. */
+  private static Color mix(int a, int b, double w) {
     int r = (int) Math.round(((a >> 16) & 0xff) * (1 - w) + ((b >> 16) & 0xff) * w);
     int g = (int) Math.round(((a >> 8) & 0xff) * (1 - w) + ((b >> 8) & 0xff) * w);
     int bl = (int) Math.round((a & 0xff) * (1 - w) + (b & 0xff) * w);

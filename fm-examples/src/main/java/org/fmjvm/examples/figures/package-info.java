@@ -1,7 +1,9 @@
 /**
  * Headless PNG figures for the two-dimensional flow-matching demo: source/target pairings,
  * generated versus target samples, ODE trajectories, velocity fields, the training loss and
- * sample quality versus the number of function evaluations.
+ * sample quality versus the number of function evaluations; and, for tables, {@link
+ * org.fmjvm.examples.figures.TableFigures}: per-column histograms, a pair plot and the difference
+ * of the real and generated correlation matrices.
  *
  * <p>Inputs are plain arrays (a cloud of {@code n} points is a row-major {@code float[2 n]}); no
  * framework types are needed. XChart draws the charts (point clouds, lines, axes, ticks, titles,
