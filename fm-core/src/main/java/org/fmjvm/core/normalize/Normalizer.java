@@ -67,8 +67,19 @@ public final class Normalizer {
         /**
          * {@code z = Phi^-1(u(x))}: the piecewise-linear empirical distribution function {@code u}
          * through at most {@value Normalizer#DEFAULT_QUANTILE_KNOTS} quantile knots, then the
-         * standard-normal quantile function, so training data become roughly N(0, 1); linear beyond
-         * the training range. Log-determinant {@code sum log(du/dx / phi(z))}.
+         * standard-normal quantile function, so training data become roughly N(0, 1). Log-determinant
+         * {@code sum log(du/dx / phi(z))}.
+         *
+         * <p>The knots are the training values nearest to {@code K = min(knots, rows)} evenly spaced
+         * quantiles (the minimum and the maximum included); equal quantiles of a discrete column
+         * merge into one knot. A knot {@code v} gets {@code u = (#{x < v} + #{x <= v}) / (2 rows)},
+         * the middle of the empirical distribution function's jump there: {@code (i - 1/2) / rows}
+         * for the i-th smallest of distinct values, the middle of the tied probability range for a
+         * repeated value. So {@code u} stays strictly increasing and inside (0, 1) and the extreme
+         * training values map to finite {@code z} (u is also kept in {@code [1e-7, 1 - 1e-7]}).
+         * Beyond the first and last knot {@code z} continues linearly with the slope it has there,
+         * so the map is strictly increasing and invertible on the whole real line and held-out rows
+         * outside the training range keep a finite density.
          */
         QUANTILE;
 

@@ -156,6 +156,16 @@ class NormalizerInputTest {
     }
 
     @Test
+    void negativeZeroEqualsZero() {
+        float[] t = {-0f, 0f, 0f, 0f, 1f, -0f, 2f, 0f};
+        Normalizer n = Normalizer.fit(Kind.QUANTILE, t, 4, 2, Set.of());
+        assertThat(n.constantValues()).containsEntry(1, 0.0);
+        assertThat(((QuantileColumn) n.columnMap(0)).x()).containsExactly(0, 1, 2);
+        assertThat(n.transform(new float[] {-0f, 0f}, 1)).isEqualTo(n.transform(new float[] {0f, 0f}, 1));
+        assertThat(n.onSupport(new float[] {5, -0f}, 0)).isTrue();
+    }
+
+    @Test
     void onSupportChecksTheConstantColumns() {
         Normalizer n = Normalizer.fit(Kind.STANDARD, SMALL, 4, 3, Set.of());
         float[] rows = {9, 2, 9, 9, 2.0001f, 9, 9, Float.NaN, 9};
