@@ -18,9 +18,11 @@ import org.fmjvm.api.solver.OdeSolver;
 import org.fmjvm.api.spi.ComponentKind;
 import org.fmjvm.core.checkpoint.CheckpointInfo;
 import org.fmjvm.core.data.Dataset;
+import org.fmjvm.core.normalize.Normalizer;
 import org.fmjvm.core.plugin.PluginRegistry;
 import org.fmjvm.core.sample.Sampler;
 import org.fmjvm.core.train.Trainer;
+import org.fmjvm.core.train.TrainingData;
 
 /**
  * The resolved components of one configuration, with the backend open. Made by
@@ -173,6 +175,25 @@ public final class FmRuntime implements AutoCloseable {
      */
     public Trainer trainer(Dataset data, Dataset source) {
         return new Trainer(backend, path, coupling, timeSampler, data, source, config.seed());
+    }
+
+    /**
+     * @param data a run's data prepared in the model's coordinates (normalised, held-out rows set aside)
+     * @return a trainer on its training distribution and source, wired with this runtime's path,
+     *     coupling and time sampler
+     */
+    public Trainer trainer(TrainingData data) {
+        return new Trainer(backend, path, coupling, timeSampler, data.data(), data.source(), config.seed());
+    }
+
+    /**
+     * @param model the velocity model to integrate, in the normalised coordinates
+     * @param source the distribution the model was trained from, in the data's coordinates
+     * @param normalizer the data's normalisation the model was trained with
+     * @return a sampler using this runtime's solver whose samples are in the data's coordinates
+     */
+    public Sampler sampler(VelocityModel model, Dataset source, Normalizer normalizer) {
+        return new Sampler(model, solver, TrainingData.modelSource(source, normalizer), normalizer);
     }
 
     /**

@@ -3,12 +3,14 @@ package org.fmjvm.core.checkpoint;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.OptimizerSpec;
+import org.fmjvm.core.normalize.Normalizer;
 
 /**
  * Everything a checkpoint records besides the weights: the network, how it was trained, and on
@@ -32,6 +34,10 @@ import org.fmjvm.api.model.OptimizerSpec;
  * @param backend the backend's name, e.g. {@code djl}
  * @param training the run's outcome
  * @param created when the checkpoint was written (stored as ISO-8601 UTC)
+ * @param normalization how the data's columns map to the model's coordinates: fitted on the training
+ *     rows, inverted at sampling ({@link Normalizer#identity} when the run used none)
+ * @param heldOut the held-out evaluation, or {@code null} when no rows were held out
+ * @param columns the data's column names (a CSV header), or an empty list when it had none
  */
 public record CheckpointInfo(
         int formatVersion,
@@ -47,10 +53,16 @@ public record CheckpointInfo(
         OptimizerSpec optimizer,
         String backend,
         TrainingSummary training,
-        Instant created) {
+        Instant created,
+        Normalizer normalization,
+        HeldOut heldOut,
+        List<String> columns) {
 
-    /** The sidecar format this version writes and reads. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The sidecar format this version writes: 2 added {@code normalization} and {@code heldOut}.
+     * Version 1 files still load, as runs without normalisation.
+     */
+    public static final int FORMAT_VERSION = 2;
 
     /** Validates every field. */
     public CheckpointInfo {
@@ -66,9 +78,18 @@ public record CheckpointInfo(
         if (formatVersion < 1) {
             throw new ConfigurationException("checkpoint format version must be >= 1, got " + formatVersion);
         }
-        if (dataDim != model.dim()) {
-            throw new ConfigurationException("data dimension " + dataDim + " differs from the model's dimension "
-                    + model.dim());
+        Objects.requireNonNull(normalization, "normalization");
+        columns = List.copyOf(Objects.requireNonNull(columns, "columns"));
+        if (!columns.isEmpty() && columns.size() != dataDim) {
+            throw new ConfigurationException(columns.size() + " column names for data of dimension " + dataDim);
+        }
+        if (dataDim != normalization.inputDim()) {
+            throw new ConfigurationException("data dimension " + dataDim + " differs from the "
+                    + normalization.inputDim() + " columns of the normalisation");
+        }
+        if (model.dim() != normalization.outputDim()) {
+            throw new ConfigurationException("the model's dimension " + model.dim() + " differs from the "
+                    + normalization.outputDim() + " coordinates the normalisation produces");
         }
         if (data.isBlank()) {
             throw new ConfigurationException("the data set name or CSV path must not be blank");
@@ -82,6 +103,43 @@ public record CheckpointInfo(
         if (backend.isBlank()) {
             throw new ConfigurationException("the backend name must not be blank");
         }
+    }
+
+    /**
+     * A run without normalisation or held-out rows, as format version 1 recorded it.
+     *
+     * @param formatVersion the sidecar format
+     * @param model the network
+     * @param path the probability path
+     * @param coupling the coupling
+     * @param dataDim the data dimension, equal to {@code model.dim()}
+     * @param data the data set's name or CSV path
+     * @param source the source's name or CSV path
+     * @param seed the seed
+     * @param steps training steps taken
+     * @param batch batch size
+     * @param optimizer the optimizer
+     * @param backend the backend's name
+     * @param training the run's outcome
+     * @param created when it was written
+     */
+    public CheckpointInfo(int formatVersion, ModelSpec model, Component path, Component coupling, int dataDim,
+            String data, String source, long seed, int steps, int batch, OptimizerSpec optimizer, String backend,
+            TrainingSummary training, Instant created) {
+        this(formatVersion, model, path, coupling, dataDim, data, source, seed, steps, batch, optimizer, backend,
+                training, created, Normalizer.identity(dataDim), null, List.of());
+    }
+
+    /**
+     * @param normalization the run's normalisation
+     * @param heldOut the held-out evaluation, or {@code null}
+     * @param columns the data's column names, or an empty list
+     * @return this record for a run with that normalisation ({@code dataDim} its input width), held-out
+     *     rows and column names
+     */
+    public CheckpointInfo withTable(Normalizer normalization, HeldOut heldOut, List<String> columns) {
+        return new CheckpointInfo(formatVersion, model, path, coupling, normalization.inputDim(), data, source, seed,
+                steps, batch, optimizer, backend, training, created, normalization, heldOut, columns);
     }
 
     /**
@@ -134,6 +192,36 @@ public record CheckpointInfo(
          */
         public static Component named(String name) {
             return new Component(name, Map.of());
+        }
+    }
+
+    /**
+     * The rows a run kept out of training and what they showed.
+     *
+     * @param fraction the share of the table's rows held out, in {@code (0, 1)}; the split is
+     *     {@code RowSplit.of(rows, fraction, Rng.seeded(seed).split("validation-split"))}
+     * @param rows the number of held-out rows
+     * @param weightsStep the step whose weights the checkpoint holds: the last step, or the step of
+     *     the lowest held-out loss when the run kept the best weights
+     * @param heldOutLoss the held-out CFM loss of those weights
+     * @param heldOutNll their held-out mean negative log-likelihood in nats, or {@code null} when not computed
+     */
+    public record HeldOut(double fraction, int rows, int weightsStep, double heldOutLoss, Double heldOutNll) {
+        /** Validates. */
+        public HeldOut {
+            if (!(fraction > 0 && fraction < 1)) {
+                throw new ConfigurationException("held-out fraction must be in (0, 1), got " + fraction);
+            }
+            if (rows < 1) {
+                throw new ConfigurationException("held-out rows must be >= 1, got " + rows);
+            }
+            if (weightsStep < 1) {
+                throw new ConfigurationException("the weights' step must be >= 1, got " + weightsStep);
+            }
+            if (!Double.isFinite(heldOutLoss) || (heldOutNll != null && !Double.isFinite(heldOutNll))) {
+                throw new ConfigurationException("held-out loss and NLL must be finite, got " + heldOutLoss + " and "
+                        + heldOutNll);
+            }
         }
     }
 

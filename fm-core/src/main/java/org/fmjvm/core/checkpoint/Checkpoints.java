@@ -35,6 +35,7 @@ import org.fmjvm.api.model.OptimizerSpec;
 import org.fmjvm.api.model.TimeEmbedding;
 import org.fmjvm.core.data.GaussianSource;
 import org.fmjvm.core.io.AtomicFiles;
+import org.fmjvm.core.normalize.Normalizer;
 
 /**
  * Saves and loads checkpoint folders: {@value #WEIGHTS_FILE} (the weights, see {@link Safetensors})
@@ -210,6 +211,21 @@ public final class Checkpoints {
         training.put("finalLoss", info.training().finalLoss());
         training.put("wallSeconds", info.training().wallSeconds());
         root.put("created", info.created().toString());
+        root.set("normalization", info.normalization().toJson());
+        if (!info.columns().isEmpty()) {
+            info.columns().forEach(root.putArray("columns")::add);
+        }
+        CheckpointInfo.HeldOut h = info.heldOut();
+        if (h != null) {
+            ObjectNode held = root.putObject("heldOut");
+            held.put("fraction", h.fraction());
+            held.put("rows", h.rows());
+            held.put("weightsStep", h.weightsStep());
+            held.put("heldOutLoss", h.heldOutLoss());
+            if (h.heldOutNll() != null) {
+                held.put("heldOutNll", h.heldOutNll());
+            }
+        }
         root.put("weights", WEIGHTS_FILE);
         try {
             return JSON.writeValueAsString(root) + "\n";
@@ -251,9 +267,9 @@ public final class Checkpoints {
                     + ": the file is corrupt; restore it or re-run training");
         }
         int version = r.integer(root, "formatVersion");
-        if (version != CheckpointInfo.FORMAT_VERSION) {
-            throw new CheckpointException(source + " has format version " + version + ", but this fm-jvm reads version "
-                    + CheckpointInfo.FORMAT_VERSION + (version > CheckpointInfo.FORMAT_VERSION
+        if (version < 1 || version > CheckpointInfo.FORMAT_VERSION) {
+            throw new CheckpointException(source + " has format version " + version
+                    + ", but this fm-jvm reads versions 1 to " + CheckpointInfo.FORMAT_VERSION + (version > CheckpointInfo.FORMAT_VERSION
                             ? ": it was written by a newer fm-jvm; upgrade to load it"
                             : ": the file is not a valid checkpoint"));
         }
@@ -286,11 +302,33 @@ public final class Checkpoints {
             } catch (DateTimeParseException e) {
                 throw r.invalid("created", "an ISO-8601 UTC time such as 2026-01-31T12:00:00Z", root.get("created"));
             }
+            int dataDim = r.integer(root, "dataDim");
+            Normalizer normalization = version >= 2
+                    ? Normalizer.fromJson(r.object(root, "normalization"), source)
+                    : Normalizer.identity(dataDim);
+            CheckpointInfo.HeldOut heldOut = null;
+            if (version >= 2 && root.has("heldOut") && !root.get("heldOut").isNull()) {
+                JsonNode ho = r.object(root, "heldOut");
+                heldOut = new CheckpointInfo.HeldOut(r.number(ho, "heldOut.fraction", "fraction"),
+                        r.integer(ho, "heldOut.rows", "rows"), r.integer(ho, "heldOut.weightsStep", "weightsStep"),
+                        r.number(ho, "heldOut.heldOutLoss", "heldOutLoss"),
+                        ho.has("heldOutNll") ? r.number(ho, "heldOut.heldOutNll", "heldOutNll") : null);
+            }
+            List<String> columns = new ArrayList<>();
+            if (version >= 2 && root.has("columns")) {
+                JsonNode cols = r.array(root, "columns", "columns");
+                for (JsonNode c : cols) {
+                    if (!c.isTextual()) {
+                        throw r.invalid("columns", "a list of column names", cols);
+                    }
+                    columns.add(c.textValue());
+                }
+            }
             return new CheckpointInfo(version, model, r.component(root, "path"), r.component(root, "coupling"),
-                    r.integer(root, "dataDim"), r.text(root, "data"),
+                    dataDim, r.text(root, "data"),
                     root.has("source") ? r.text(root, "source") : GaussianSource.NAME, r.longInteger(root, "seed"),
                     r.integer(root, "steps"), r.integer(root, "batch"), optimizer, r.text(root, "backend"), training,
-                    created);
+                    created, normalization, heldOut, columns);
         } catch (ConfigurationException e) {
             throw new CheckpointException(source + ": " + e.getMessage(), e);
         }

@@ -1,6 +1,7 @@
 package org.fmjvm.core.data;
 
 import java.util.Objects;
+
 import org.fmjvm.api.error.DataException;
 import org.fmjvm.api.random.Rng;
 

@@ -2,6 +2,7 @@ package org.fmjvm.core.data;
 
 import java.util.Arrays;
 import java.util.Objects;
+
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.error.DataException;
 import org.fmjvm.api.random.Rng;
@@ -43,9 +44,7 @@ public record RowSplit(int[] train, int[] heldOut) {
      */
     public static RowSplit of(int rows, double fraction, Rng rng) {
         Objects.requireNonNull(rng, "rng");
-        if (!(fraction >= 0 && fraction < 1)) {
-            throw new ConfigurationException("--validation must be a fraction in [0, 1), e.g. 0.2, got " + fraction);
-        }
+        checkFraction(fraction);
         int held = fraction == 0 ? 0 : (int) Math.max(1, Math.round(fraction * rows));
         if (rows - held < 2) {
             throw new DataException("holding out " + held + " of " + rows + " rows leaves " + (rows - held)
@@ -66,6 +65,16 @@ public record RowSplit(int[] train, int[] heldOut) {
         Arrays.sort(out);
         Arrays.sort(in);
         return new RowSplit(in, out);
+    }
+
+    /**
+     * @param fraction a share of rows to hold out
+     * @throws ConfigurationException unless it is in {@code [0, 1)}
+     */
+    public static void checkFraction(double fraction) {
+        if (!(fraction >= 0 && fraction < 1)) {
+            throw new ConfigurationException("--validation must be a fraction in [0, 1), e.g. 0.2, got " + fraction);
+        }
     }
 
     /**

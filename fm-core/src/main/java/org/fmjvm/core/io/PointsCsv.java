@@ -10,6 +10,7 @@ import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 import org.fmjvm.api.error.DataException;
@@ -80,7 +81,25 @@ public final class PointsCsv {
      *     cannot be written
      */
     public static void write(Path file, float[] points, int dim) {
+        write(file, points, dim, List.of());
+    }
+
+    /**
+     * Writes points atomically under a header line of column names (none when the list is empty),
+     * as {@link #write(Path, float[], int)} does otherwise.
+     *
+     * @param file the destination
+     * @param points row-major coordinates, all finite
+     * @param dim the number of coordinates per point
+     * @param header the column names, {@code dim} of them, or an empty list for no header
+     * @throws DataException if a value is not finite or the file cannot be written
+     */
+    public static void write(Path file, float[] points, int dim, List<String> header) {
         Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(header, "header");
+        if (!header.isEmpty() && header.size() != dim) {
+            throw new IllegalArgumentException(header.size() + " column names for points of dimension " + dim);
+        }
         Objects.requireNonNull(points, "points");
         if (dim < 1) {
             throw new IllegalArgumentException("dim must be >= 1, got " + dim);
@@ -98,6 +117,9 @@ public final class PointsCsv {
             AtomicFiles.write(file, out -> {
                 Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
                 StringBuilder line = new StringBuilder(32 * dim);
+                if (!header.isEmpty()) {
+                    w.append(String.join(",", header)).append('\n');
+                }
                 for (int r = 0; r < points.length / dim; r++) {
                     line.setLength(0);
                     for (int d = 0; d < dim; d++) {

@@ -1,6 +1,7 @@
 package org.fmjvm.core.likelihood;
 
 import java.util.Objects;
+
 import org.fmjvm.api.Backend;
 import org.fmjvm.api.Tensor;
 import org.fmjvm.api.TensorScope;
@@ -12,6 +13,7 @@ import org.fmjvm.api.solver.SolveOptions;
 import org.fmjvm.api.solver.VelocityField;
 import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.LogDensity;
+import org.fmjvm.core.normalize.Normalizer;
 
 /**
  * The exact log density of a flow's samples, from the continuous change of variables
@@ -27,8 +29,9 @@ import org.fmjvm.core.data.LogDensity;
  * {@code 1 / K}. Points are integrated in chunks of {@link #CHUNK} rows, each in its own tensor
  * scope.
  *
- * <p>Everything here is in the model's own coordinates; a data-space density through a
- * normalisation adds its log-determinant (see {@code Normalizer}).
+ * <p>{@link #logDensity(float[], int, SolveOptions)} works in the model's own coordinates;
+ * {@link #logDensity(float[], int, Normalizer, SolveOptions)} takes points in the data's coordinates
+ * and adds the normalisation's log-determinant.
  *
  * <p>Thread safety: a single-threaded session, like the model it uses.
  */
@@ -121,6 +124,56 @@ public final class Likelihood {
                 System.arraycopy(end, i * (d + 1), x0, 0, d);
                 out[from + i] = source.at(x0, 0) + end[i * (d + 1) + d];
             }
+        }
+        return out;
+    }
+
+    /**
+     * The log density of each point in the data's coordinates, through the normalisation the model
+     * was trained with: {@code log p(x) = log p_z(z) + log|det dz/dx|} with {@code z} the normalised
+     * point. A point whose value in a column that was constant in training differs from that constant
+     * has density zero: its result is {@code Double.NEGATIVE_INFINITY}. Columns that were constant
+     * in training carry no density (they are a point mass), so the result is the density of the
+     * other columns.
+     *
+     * @param x points in the data's coordinates, row-major {@code rows x normalizer.inputDim()}
+     * @param rows the number of points, {@code >= 1}
+     * @param normalizer the model's normalisation
+     * @param options the solver's steps and tolerances
+     * @return one log density per row, in nats, in input order
+     */
+    public double[] logDensity(float[] x, int rows, Normalizer normalizer, SolveOptions options) {
+        Objects.requireNonNull(normalizer, "normalizer");
+        Objects.requireNonNull(x, "x");
+        int dim = normalizer.inputDim();
+        if (normalizer.outputDim() != model.spec().dim()) {
+            throw new ConfigurationException("the normalisation produces " + normalizer.outputDim()
+                    + " coordinates but the model has dimension " + model.spec().dim());
+        }
+        if (rows < 1 || x.length != (long) rows * dim) {
+            throw new DataException("expected " + rows + " x " + dim + " = " + ((long) rows * dim)
+                    + " values for the likelihood, got " + x.length + (rows < 1 ? " (rows must be >= 1)" : ""));
+        }
+        int[] kept = new int[rows];
+        int n = 0;
+        for (int r = 0; r < rows; r++) {
+            if (normalizer.onSupport(x, r)) {
+                kept[n++] = r;
+            }
+        }
+        double[] out = new double[rows];
+        java.util.Arrays.fill(out, Double.NEGATIVE_INFINITY);
+        if (n == 0) {
+            return out;
+        }
+        float[] on = new float[n * dim];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(x, kept[i] * dim, on, i * dim, dim);
+        }
+        double[] logDet = normalizer.logAbsDetJacobian(on, n);
+        double[] logPz = logDensity(normalizer.transform(on, n), n, options);
+        for (int i = 0; i < n; i++) {
+            out[kept[i]] = logPz[i] + logDet[i];
         }
         return out;
     }

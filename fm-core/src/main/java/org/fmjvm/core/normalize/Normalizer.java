@@ -641,6 +641,20 @@ public final class Normalizer {
         return describe();
     }
 
+    /**
+     * Two normalisations are equal when they map every point alike: same kind, columns and fitted
+     * numbers (their {@link #toJson()} forms are equal).
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o == this || (o instanceof Normalizer other && toJson().equals(other.toJson()));
+    }
+
+    @Override
+    public int hashCode() {
+        return toJson().hashCode();
+    }
+
     private static String list(List<String> items) {
         if (items.size() <= LISTED) {
             return String.join(", ", items);

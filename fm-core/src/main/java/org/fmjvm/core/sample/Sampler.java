@@ -15,6 +15,7 @@ import org.fmjvm.api.solver.SolveOptions;
 import org.fmjvm.api.solver.VelocityField;
 import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.GaussianSource;
+import org.fmjvm.core.normalize.Normalizer;
 
 /**
  * Generates samples by integrating {@code dx/dt = v_theta(t, x)} from {@code t = 0} (points of the
@@ -28,6 +29,7 @@ public final class Sampler {
     private final VelocityModel model;
     private final OdeSolver solver;
     private final Dataset source;
+    private final Normalizer normalizer;
 
     /**
      * @param model the learned velocity field
@@ -43,13 +45,34 @@ public final class Sampler {
      * @param source where starting points come from: the distribution the model was trained from
      */
     public Sampler(VelocityModel model, OdeSolver solver, Dataset source) {
+        this(model, solver, source, Normalizer.identity(model.spec().dim()));
+    }
+
+    /**
+     * @param model the learned velocity field, in the normalised coordinates
+     * @param solver the integrator
+     * @param source where starting points come from, in the model's coordinates
+     * @param normalizer the data's normalisation: {@link #generate} maps the final states back
+     *     through {@link Normalizer#toData} (constant columns restored, integer columns rounded)
+     */
+    public Sampler(VelocityModel model, OdeSolver solver, Dataset source, Normalizer normalizer) {
         this.model = Objects.requireNonNull(model, "model");
         this.solver = Objects.requireNonNull(solver, "solver");
         this.source = Objects.requireNonNull(source, "source");
+        this.normalizer = Objects.requireNonNull(normalizer, "normalizer");
         if (source.dim() != model.spec().dim()) {
             throw new DataException("the source " + source.name() + " has dimension " + source.dim()
                     + " but the model has dimension " + model.spec().dim());
         }
+        if (normalizer.outputDim() != model.spec().dim()) {
+            throw new DataException("the normalisation produces " + normalizer.outputDim()
+                    + " coordinates but the model has dimension " + model.spec().dim());
+        }
+    }
+
+    /** @return the dimension of generated points: the data's, which differs from the model's when constant columns were dropped */
+    public int dataDim() {
+        return normalizer.inputDim();
     }
 
     /** @return the model as the right-hand side of the ODE */
@@ -81,12 +104,13 @@ public final class Sampler {
     }
 
     /**
-     * Integrates given noise points, in chunks of {@link #CHUNK}.
+     * Integrates given noise points, in chunks of {@link #CHUNK}, and maps the final states to the
+     * data's coordinates.
      *
-     * @param x0 initial states, row-major {@code n x D}
+     * @param x0 initial states in the model's coordinates, row-major {@code n x D}
      * @param n the number of rows
      * @param options interval and steps
-     * @return the final states, row-major {@code n x D}
+     * @return the generated points, row-major {@code n x dataDim()}
      */
     public float[] generate(float[] x0, int n, SolveOptions options) {
         if (n < 1) {
@@ -108,7 +132,8 @@ public final class Sampler {
                 System.arraycopy(result, 0, out, from * dim, result.length);
             }
         }
-        return out;
+        return normalizer.kind() == Normalizer.Kind.NONE && normalizer.integerColumns().isEmpty() ? out
+                : normalizer.toData(out, n);
     }
 
     /**

@@ -6,6 +6,7 @@ import org.fmjvm.api.train.StepEnd;
 import org.fmjvm.api.train.TrainingEnd;
 import org.fmjvm.api.train.TrainingListener;
 import org.fmjvm.api.train.TrainingStart;
+import org.fmjvm.api.train.ValidationEnd;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,23 @@ public final class LoggingProgressListener implements TrainingListener {
             lossSum = 0;
             lossCount = 0;
         }
+    }
+
+    @Override
+    public void onValidation(ValidationEnd v) {
+        LOG.info(describe(v));
+    }
+
+    /**
+     * @param v an evaluation
+     * @return one line, e.g. {@code step 500: held-out loss 1.2345 (training rows 1.2000), NLL 3.21 nats
+     *     (training rows 3.10), best so far}
+     */
+    public static String describe(ValidationEnd v) {
+        String nll = v.heldOutNll() == null ? "" : String.format(Locale.ROOT, ", NLL %.4f nats (training rows %.4f)",
+                v.heldOutNll(), v.trainNll());
+        return String.format(Locale.ROOT, "step %d: held-out loss %.4f (training rows %.4f)%s%s", v.step(),
+                v.heldOutLoss(), v.trainLoss(), nll, v.best() ? ", best so far" : "");
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.fmjvm.core.train;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+
 import org.fmjvm.api.Backend;
 import org.fmjvm.api.Tensor;
 import org.fmjvm.api.TensorScope;
@@ -13,6 +14,7 @@ import org.fmjvm.api.error.DataException;
 import org.fmjvm.api.error.TrainingDivergedException;
 import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.TrainableModel;
+import org.fmjvm.api.model.VelocityModel;
 import org.fmjvm.api.path.PathSample;
 import org.fmjvm.api.path.ProbabilityPath;
 import org.fmjvm.api.path.TimeSampler;
@@ -223,8 +225,12 @@ public final class Trainer {
         if (source.logDensity().isEmpty()) {
             return null;
         }
-        double[] logp = new Likelihood(model, validation.nllSolver(), source).logDensity(rows, rows.length / model
-                .spec().dim(), SolveOptions.steps(validation.nllSteps()));
+        double[] logp;
+        // an inference copy of the weights: its backward passes skip the parameters' gradients
+        try (VelocityModel copy = backend.newModel(model.spec(), model.weights())) {
+            logp = new Likelihood(copy, validation.nllSolver(), source).logDensity(rows, rows.length / model.spec()
+                    .dim(), SolveOptions.steps(validation.nllSteps()));
+        }
         double sum = 0;
         for (double v : logp) {
             sum += v;

@@ -3,6 +3,7 @@ package org.fmjvm.core.train;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+
 import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.train.ValidationEnd;
 

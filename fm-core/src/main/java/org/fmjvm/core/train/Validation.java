@@ -1,6 +1,7 @@
 package org.fmjvm.core.train;
 
 import java.util.Objects;
+
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.solver.OdeSolver;
 
@@ -80,20 +81,28 @@ public final class Validation {
      *
      * @param solver the solver of the backward integration
      * @param steps its steps
-     * @param heldOutMeanLogDet the mean of {@code log|det dz/dx|} over the held-out rows, 0 without normalisation
-     * @param trainMeanLogDet the same over the training subset
      * @return this evaluation with likelihoods
      */
-    public Validation withLikelihood(OdeSolver solver, int steps, double heldOutMeanLogDet, double trainMeanLogDet) {
+    public Validation withLikelihood(OdeSolver solver, int steps) {
         Objects.requireNonNull(solver, "solver");
         if (steps < 1) {
             throw new ConfigurationException("likelihood steps must be >= 1, got " + steps);
         }
+        return new Validation(heldOut, train, dim, every, keepBest, solver, steps, heldOutLogDet, trainLogDet);
+    }
+
+    /**
+     * @param heldOutMeanLogDet the mean of {@code log|det dz/dx|} over the held-out rows, 0 without normalisation
+     * @param trainMeanLogDet the same over the training subset
+     * @return this evaluation, its likelihoods in the data's units through a normalisation with these log-determinants
+     */
+    public Validation withLogDetOffsets(double heldOutMeanLogDet, double trainMeanLogDet) {
         if (!Double.isFinite(heldOutMeanLogDet) || !Double.isFinite(trainMeanLogDet)) {
             throw new ConfigurationException("mean log-determinants must be finite, got " + heldOutMeanLogDet + " and "
                     + trainMeanLogDet);
         }
-        return new Validation(heldOut, train, dim, every, keepBest, solver, steps, heldOutMeanLogDet, trainMeanLogDet);
+        return new Validation(heldOut, train, dim, every, keepBest, nllSolver, nllSteps, heldOutMeanLogDet,
+                trainMeanLogDet);
     }
 
     float[] heldOut() {

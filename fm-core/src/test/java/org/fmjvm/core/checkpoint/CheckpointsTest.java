@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +27,7 @@ import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.OptimizerSpec;
 import org.fmjvm.api.model.TimeEmbedding;
 import org.fmjvm.api.random.Rng;
+import org.fmjvm.core.normalize.Normalizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,7 +83,10 @@ class CheckpointsTest {
     @Test
     void theSidecarNamesTheModelByItsIds() throws IOException {
         JsonNode root = JSON.readTree(Files.readString(saved().resolve("checkpoint.json")));
-        assertThat(root.get("formatVersion").asInt()).isEqualTo(1);
+        assertThat(root.get("formatVersion").asInt()).isEqualTo(2);
+        assertThat(root.get("normalization").get("kind").asText()).isEqualTo("none");
+        assertThat(root.has("heldOut")).isFalse();
+        assertThat(root.has("columns")).isFalse();
         assertThat(root.get("model").get("activation").asText()).isEqualTo("tanh");
         assertThat(root.get("model").get("timeEmbedding").asText()).isEqualTo("sinusoidal:3");
         assertThat(root.get("model").get("hidden").toString()).isEqualTo("[16,8]");
@@ -168,8 +173,8 @@ class CheckpointsTest {
     @Test
     void anUnsupportedVersionIsRejected() throws IOException {
         Path dir = saved();
-        editSidecar(dir, root -> root.put("formatVersion", 2));
-        assertRejected(dir, "format version 2", "reads version 1", "upgrade");
+        editSidecar(dir, root -> root.put("formatVersion", 3));
+        assertRejected(dir, "format version 3", "reads versions 1 to 2", "upgrade");
     }
 
     @Test
@@ -179,10 +184,47 @@ class CheckpointsTest {
         assertRejected(dir, dir.resolve("checkpoint.json") + ": Unknown activation 'sigmoid'");
         dir = saved();
         editSidecar(dir, root -> root.put("dataDim", 5));
-        assertRejected(dir, "data dimension 5 differs from the model's dimension 2");
+        assertRejected(dir, "data dimension 5 differs from the 2 columns of the normalisation");
         dir = saved();
         editSidecar(dir, root -> root.put("created", "yesterday"));
         assertRejected(dir, "field 'created' must be an ISO-8601");
+    }
+
+    @Test
+    void aVersionOneSidecarLoadsAsARunWithoutNormalisation() throws IOException {
+        Path dir = saved();
+        editSidecar(dir, root -> {
+            root.put("formatVersion", 1);
+            root.remove("normalization");
+        });
+        CheckpointInfo info = Checkpoints.load(dir).info();
+        assertThat(info.formatVersion()).isEqualTo(1);
+        assertThat(info.normalization()).isEqualTo(Normalizer.identity(2));
+        assertThat(info.heldOut()).isNull();
+        assertThat(info.columns()).isEmpty();
+    }
+
+    @Test
+    void aTableRunKeepsItsNormalisationHeldOutRowsAndColumnNames() throws IOException {
+        // three columns, the middle one constant: the model sees two coordinates
+        float[] rows = {1f, 7f, 100f, 2f, 7f, 300f, 4f, 7f, 200f, 3f, 7f, 900f};
+        Normalizer n = Normalizer.fit(Normalizer.Kind.QUANTILE, rows, 4, 3, Set.of(0));
+        CheckpointInfo.HeldOut held = new CheckpointInfo.HeldOut(0.2, 1, 40, 1.25, 3.5);
+        CheckpointInfo info = info(SPEC).withTable(n, held, List.of("a", "b", "c"));
+        assertThat(info.dataDim()).isEqualTo(3);
+        Path dir = tmp.resolve("table");
+        Checkpoints.save(dir, info, SPEC.initialWeights(Rng.seeded(7)));
+        CheckpointInfo back = Checkpoints.load(dir).info();
+        assertThat(back).isEqualTo(info);
+        assertThat(back.normalization().transform(rows, 4)).containsExactly(n.transform(rows, 4));
+        editSidecar(dir, root -> ((ObjectNode) root.get("normalization")).put("kind", "robust"));
+        assertRejected(dir, dir.resolve("checkpoint.json").toString(), "normalization");
+        assertThatThrownBy(() -> info(SPEC).withTable(n, held, List.of("a", "b")))
+                .isInstanceOf(org.fmjvm.api.error.ConfigurationException.class)
+                .hasMessageContaining("2 column names for data of dimension 3");
+        assertThatThrownBy(() -> info(SPEC).withTable(Normalizer.identity(3), held, List.of()))
+                .isInstanceOf(org.fmjvm.api.error.ConfigurationException.class)
+                .hasMessageContaining("the model's dimension 2 differs from the 3 coordinates");
     }
 
     @Test
