@@ -21,22 +21,29 @@ import org.fmjvm.api.TensorScope;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.model.VelocityModel;
 import org.fmjvm.api.random.Rng;
-import org.fmjvm.api.spi.ComponentKind;
 import org.fmjvm.api.solver.Solution;
 import org.fmjvm.api.solver.SolveOptions;
 import org.fmjvm.api.solver.Trajectory;
+import org.fmjvm.api.spi.ComponentKind;
+import org.fmjvm.api.train.ValidationEnd;
 import org.fmjvm.core.FlowMatching;
 import org.fmjvm.core.FmRuntime;
+import org.fmjvm.core.checkpoint.CheckpointInfo;
 import org.fmjvm.core.checkpoint.Checkpoints;
+import org.fmjvm.core.data.CsvDataset;
 import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.Datasets;
 import org.fmjvm.core.data.GaussianSource;
 import org.fmjvm.core.io.AtomicFiles;
 import org.fmjvm.core.io.PointsCsv;
 import org.fmjvm.core.metrics.QualityReport;
+import org.fmjvm.core.metrics.TableReport;
+import org.fmjvm.core.normalize.Normalizer;
 import org.fmjvm.core.sample.Sampler;
+import org.fmjvm.core.train.TrainingData;
 import org.fmjvm.examples.figures.Bounds;
 import org.fmjvm.examples.figures.Figures;
+import org.fmjvm.examples.figures.TableFigures;
 import org.fmjvm.examples.figures.VelocityGrid;
 
 import picocli.CommandLine;
@@ -91,6 +98,9 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    DataOptions dataOptions;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -103,6 +113,11 @@ final class DemoCommand implements Callable<Integer> {
         OutputFolder.check(out, "--out");
         Dataset data = Datasets.resolve(dataset);
         Dataset from = Datasets.source(source, data.dim());
+        CsvDataset table = data instanceof CsvDataset t ? t : null;
+        double defaultFraction = table != null ? TABLE_VALIDATION : 0;
+        dataOptions.validate(defaultFraction);
+        TrainingData prepared = dataOptions.prepare(data, from, defaultFraction, components.config().seed());
+        List<String> columns = table != null ? table.columnNames() : List.of();
         long wallStart = System.nanoTime();
         PrintWriter stdout = spec.commandLine().getOut();
         Map<String, Object> metrics = new LinkedHashMap<>();
@@ -111,8 +126,11 @@ final class DemoCommand implements Callable<Integer> {
                 OutputFolder folder = OutputFolder.create(out)) {
             Rng rng = fm.rng();
             stdout.println(fm.summary());
+            stdout.println("data: " + prepared.data().describe() + (prepared.heldOutCount() > 0
+                    ? "; " + prepared.heldOutCount() + " rows held out" : ""));
             stdout.flush();
             boolean planar = data.dim() == 2;
+            boolean identity = prepared.normalizer().kind() == Normalizer.Kind.NONE;
             float[] target = data.sample(samples, rng.split("figure-target"));
             float[] pairX0 = from.sample(pairs, rng.split("figure-pairs-source"));
             float[] pairX1 = data.sample(pairs, rng.split("figure-pairs-target"));
@@ -127,15 +145,16 @@ final class DemoCommand implements Callable<Integer> {
                                 from instanceof GaussianSource ? "N(0, I)" : from.name(), data.name()), bounds)));
             }
 
-            try (Runs.Trained trained = Runs.train(fm, data, dataset, from, source, model)) {
-                Checkpoints.save(folder.resolve("checkpoint"), trained.info(), trained.model().weights());
+            try (Runs.Trained trained = Runs.train(fm, prepared, dataset, source, model, dataOptions,
+                    dataOptions.keepBest(table != null))) {
+                Checkpoints.save(folder.resolve("checkpoint"), trained.info(), trained.weights());
                 VelocityModel vm = trained.model();
-                Sampler sampler = fm.sampler(vm, from);
+                Sampler sampler = fm.sampler(vm, from, prepared.normalizer());
                 float[] noise = sampler.noise(samples, rng.split("sample"));
                 long t0 = System.nanoTime();
                 float[] generated = sampler.generate(noise, samples, SolveOptions.steps(odeSteps));
                 double sampleSeconds = (System.nanoTime() - t0) / 1e9;
-                PointsCsv.write(folder.resolve("samples.csv"), generated, data.dim());
+                PointsCsv.write(folder.resolve("samples.csv"), generated, data.dim(), columns);
 
                 if (planar) {
                     figures.add(figure(folder.resolve("samples.png"), p -> Figures.samples(p, generated, samples, target,
@@ -143,18 +162,32 @@ final class DemoCommand implements Callable<Integer> {
                                     samples, fm.solver().describe().split(" ")[0], odeSteps, samples), bounds)));
                     Trajectory traj = trajectories(fm, sampler, rng);
                     float[][] states = traj.states().toArray(new float[0][]);
+                    if (!identity) {
+                        for (int k = 0; k < states.length; k++) {
+                            states[k] = prepared.normalizer().inverse(states[k], trajectories);
+                        }
+                    }
                     figures.add(figure(folder.resolve("trajectories.png"), p -> Figures.trajectories(p, states,
                             traj.times(), String.format(Locale.ROOT, "%,d trajectories of dx/dt = v(t, x) from t = 0 to t = 1",
                                     trajectories), bounds)));
-                    figures.add(figure(folder.resolve("velocity-field.png"), p -> Figures.velocityField(p,
-                            new double[] {0, 0.25, 0.5, 0.75, 1}, grid(fm.backend(), vm), bounds,
-                            java.util.Arrays.copyOf(target, Math.min(target.length, 2000 * 2)),
-                            "Learned velocity field v(t, x)")));
+                    if (identity) {
+                        figures.add(figure(folder.resolve("velocity-field.png"), p -> Figures.velocityField(p,
+                                new double[] {0, 0.25, 0.5, 0.75, 1}, grid(fm.backend(), vm), bounds,
+                                java.util.Arrays.copyOf(target, Math.min(target.length, 2000 * 2)),
+                                "Learned velocity field v(t, x)")));
+                    }
                 }
                 figures.add(figure(folder.resolve("loss.png"), p -> Figures.lossCurve(p, trained.result().losses(),
                         "Training loss (CFM regression, batch " + trained.info().batch() + ")")));
 
-                QualityReport quality = QualityReport.builder(data, generated).build(rng.split("metrics"));
+                QualityReport quality = table != null ? null
+                        : QualityReport.builder(data, generated).build(rng.split("metrics"));
+                TableReport tableReport = null;
+                if (table != null) {
+                    tableReport = tableReport(prepared, columns, generated, rng.split("metrics"));
+                    TableReport report = tableReport;
+                    figures.addAll(tableFigures(folder, prepared, columns, generated, report));
+                }
                 metrics.put("dataset", data.describe());
                 metrics.put("source", from.describe());
                 metrics.put("seed", fm.config().seed());
@@ -168,7 +201,6 @@ final class DemoCommand implements Callable<Integer> {
                 training.put("wall_s", trained.result().wallSeconds());
                 training.put("median_step_ms", trained.medianStepMillis());
                 training.put("final_loss", trained.result().finalLoss());
-                metrics.put("training", training);
                 Map<String, Object> sampling = new LinkedHashMap<>();
                 sampling.put("solver", fm.solver().describe());
                 sampling.put("ode_steps", odeSteps);
@@ -176,9 +208,19 @@ final class DemoCommand implements Callable<Integer> {
                 sampling.put("wall_s", sampleSeconds);
                 sampling.put("samples_per_s", samples / sampleSeconds);
                 metrics.put("sampling", sampling);
-                metrics.put("quality", quality);
-                Optional<ReferenceRecipe.Result> reference = ReferenceRecipe.matching(fm, data, from,
-                        vm.spec(), trained.info().optimizer(), model.training(), odeSteps, samples);
+                training.put("normalization", prepared.normalizer().describe());
+                heldOut(trained).ifPresent(h -> training.put("held_out", h));
+                metrics.put("training", training);
+                if (quality != null) {
+                    metrics.put("quality", quality);
+                }
+                if (tableReport != null) {
+                    metrics.put("table", tableReport);
+                }
+                Optional<ReferenceRecipe.Result> reference = identity && prepared.heldOutCount() == 0
+                        ? ReferenceRecipe.matching(fm, data, from, vm.spec(), trained.info().optimizer(),
+                                model.training(), odeSteps, samples)
+                        : Optional.empty();
                 reference.ifPresent(r -> metrics.put("reference", r.json()));
                 metrics.put("figures", figures);
                 metrics.put("wall_s", (System.nanoTime() - wallStart) / 1e9);
@@ -191,7 +233,13 @@ final class DemoCommand implements Callable<Integer> {
                         trained.result().finalLoss());
                 stdout.printf(Locale.ROOT, "sampled %d points in %.2f s (%.0f samples/s)%n", samples, sampleSeconds,
                         samples / sampleSeconds);
-                quality.lines().forEach(stdout::println);
+                Runs.heldOutLine(trained).ifPresent(stdout::println);
+                if (quality != null) {
+                    quality.lines().forEach(stdout::println);
+                }
+                if (tableReport != null) {
+                    tableReport.lines().forEach(stdout::println);
+                }
                 reference.ifPresent(r -> stdout.println(r.line()));
                 stdout.println("wrote " + out.toAbsolutePath() + ": " + String.join(", ", figures)
                         + ", metrics.json, samples.csv, checkpoint/");
@@ -202,10 +250,106 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The share of a table's rows {@code fm demo} holds out unless told otherwise: the memorisation check needs some. */
+    static final double TABLE_VALIDATION = 0.2;
+
+    /** Columns in the pair plot: the ones in the most strongly correlated pairs. */
+    static final int PAIR_COLUMNS = 4;
+
+    private static TableReport tableReport(TrainingData prepared, List<String> columns, float[] generated, Rng rng) {
+        TableReport.Builder b = TableReport.builder(prepared.trainingRows(), prepared.raw().dim())
+                .columnNames(columns).generated(generated);
+        if (prepared.heldOutCount() > 0) {
+            b.heldOut(prepared.heldOutRows());
+        }
+        return b.build(rng);
+    }
+
+    private List<String> tableFigures(OutputFolder folder, TrainingData prepared, List<String> columns,
+            float[] generated, TableReport report) throws IOException {
+        int dim = prepared.raw().dim();
+        List<String> names = report.columns().stream().map(TableReport.Column::name).toList();
+        float[] real = prepared.trainingRows();
+        int realRows = real.length / dim;
+        int genRows = generated.length / dim;
+        List<String> out = new ArrayList<>();
+        out.add(figure(folder.resolve("columns.png"), p -> TableFigures.columnHistograms(p, real, realRows, generated,
+                genRows, dim, names, String.format(Locale.ROOT, "Each column: %,d training rows and %,d generated rows",
+                        realRows, genRows))));
+        int[] pairColumns = mostCorrelated(report.correlations().realMatrix(), Math.min(PAIR_COLUMNS, dim));
+        if (pairColumns.length >= 2) {
+            out.add(figure(folder.resolve("pairs.png"), p -> TableFigures.pairPlot(p, real, realRows, generated,
+                    genRows, dim, names, pairColumns, "The most correlated columns: training rows and generated rows")));
+        }
+        out.add(figure(folder.resolve("correlations.png"), p -> TableFigures.correlationDifference(p,
+                report.correlations().realMatrix(), report.correlations().generatedMatrix(), names,
+                "Correlation of the generated rows minus that of the training rows")));
+        return out;
+    }
+
+    /**
+     * @param corr a correlation matrix, NaN where undefined
+     * @param k how many columns
+     * @return up to {@code k} columns, taken from the pairs of largest absolute correlation first, in
+     *     ascending column order
+     */
+    static int[] mostCorrelated(double[][] corr, int k) {
+        int d = corr.length;
+        List<int[]> pairs = new ArrayList<>();
+        for (int i = 0; i < d; i++) {
+            for (int j = i + 1; j < d; j++) {
+                if (Double.isFinite(corr[i][j])) {
+                    pairs.add(new int[] {i, j});
+                }
+            }
+        }
+        pairs.sort((a, b) -> Double.compare(Math.abs(corr[b[0]][b[1]]), Math.abs(corr[a[0]][a[1]])));
+        java.util.TreeSet<Integer> chosen = new java.util.TreeSet<>();
+        for (int[] p : pairs) {
+            if (chosen.size() >= k) {
+                break;
+            }
+            chosen.add(p[0]);
+            if (chosen.size() < k) {
+                chosen.add(p[1]);
+            }
+        }
+        return chosen.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The held-out numbers of the saved weights, training rows and held-out rows side by side, for metrics.json. */
+    private static Optional<Map<String, Object>> heldOut(Runs.Trained trained) {
+        CheckpointInfo.HeldOut h = trained.info().heldOut();
+        if (h == null) {
+            return Optional.empty();
+        }
+        ValidationEnd v = trained.result().validation().stream().filter(e -> e.step() == h.weightsStep())
+                .findFirst().orElseThrow();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("fraction", h.fraction());
+        m.put("rows", h.rows());
+        m.put("weights_step", h.weightsStep());
+        Map<String, Object> train = new LinkedHashMap<>();
+        train.put("cfm_loss", v.trainLoss());
+        if (v.trainNll() != null) {
+            train.put("nll_nats", v.trainNll());
+        }
+        Map<String, Object> held = new LinkedHashMap<>();
+        held.put("cfm_loss", v.heldOutLoss());
+        if (v.heldOutNll() != null) {
+            held.put("nll_nats", v.heldOutNll());
+        }
+        m.put("training_rows", train);
+        m.put("held_out_rows", held);
+        m.put("evaluations", trained.result().validation());
+        return Optional.of(m);
+    }
+
     private Trajectory trajectories(FmRuntime fm, Sampler sampler, Rng rng) {
         Backend backend = fm.backend();
         try (TensorScope scope = backend.openScope()) {
-            Tensor x0 = backend.fromArray(sampler.noise(trajectories, rng.split("figure-trajectories")), trajectories, 2);
+            float[] noise = sampler.noise(trajectories, rng.split("figure-trajectories"));
+            Tensor x0 = backend.fromArray(noise, trajectories, noise.length / trajectories);
             Solution s = sampler.solve(x0, SolveOptions.steps(odeSteps).withTrajectory());
             return s.trajectory().orElseThrow();
         }

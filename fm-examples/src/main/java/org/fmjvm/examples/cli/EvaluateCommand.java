@@ -10,12 +10,18 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import org.fmjvm.api.error.ConfigurationException;
+import org.fmjvm.api.error.DataException;
 import org.fmjvm.api.random.Rng;
+import org.fmjvm.core.checkpoint.CheckpointInfo;
+import org.fmjvm.core.checkpoint.Checkpoints;
 import org.fmjvm.core.data.CsvDataset;
 import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.Datasets;
+import org.fmjvm.core.data.RowSplit;
 import org.fmjvm.core.io.AtomicFiles;
 import org.fmjvm.core.metrics.QualityReport;
+import org.fmjvm.core.metrics.TableReport;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,6 +55,17 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON.")
     Path json;
 
+    @Option(names = "--checkpoint", paramLabel = "DIR",
+            description = "For a CSV target: the checkpoint trained on it; its seed and --validation fraction recover"
+                    + " which rows were held out, so the table report compares with the training rows and runs the"
+                    + " memorisation check on the held-out ones.")
+    Path checkpoint;
+
+    @Option(names = "--held-out", paramLabel = "FILE.csv",
+            description = "For a CSV target: real rows kept out of training, for the memorisation check (the target"
+                    + " is then the training rows).")
+    Path heldOut;
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -61,6 +78,11 @@ final class EvaluateCommand implements Callable<Integer> {
         out.println(points.size() + " samples from " + samples + " against " + (target instanceof CsvDataset t
                 ? "the " + t.size() + " rows of " + t.name() : target.describe()));
         report.lines().forEach(out::println);
+        TableReport table = target instanceof CsvDataset csv ? tableReport(csv, points) : null;
+        if (table != null) {
+            out.println();
+            table.lines().forEach(out::println);
+        }
         out.flush();
         if (json != null) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -68,9 +90,57 @@ final class EvaluateCommand implements Callable<Integer> {
             doc.put("target", target.describe());
             doc.put("seed", seed);
             doc.put("quality", report);
+            if (table != null) {
+                doc.put("table", table);
+            }
             AtomicFiles.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(doc));
         }
         return 0;
+    }
+
+    /**
+     * The table report of samples against a CSV target: against its training rows, with the held-out
+     * rows of {@code --held-out} or of the checkpoint's split; {@code null} (with a line on standard
+     * error) when the target cannot be standardized, e.g. every column constant.
+     */
+    private TableReport tableReport(CsvDataset target, CsvDataset points) {
+        if (checkpoint != null && heldOut != null) {
+            throw new ConfigurationException("give --checkpoint or --held-out, not both");
+        }
+        float[] train = target.points();
+        float[] held = null;
+        if (heldOut != null) {
+            held = CsvDataset.load(heldOut).requireDim(target.dim(), "the target " + dataset).points();
+        } else if (checkpoint != null) {
+            CheckpointInfo info = Checkpoints.readInfo(checkpoint);
+            if (info.dataDim() != target.dim()) {
+                throw new ConfigurationException("the checkpoint " + checkpoint + " was trained on " + info.dataDim()
+                        + " columns but " + dataset + " has " + target.dim());
+            }
+            if (info.heldOut() != null) {
+                RowSplit split = RowSplit.of(target.size(), info.heldOut().fraction(),
+                        Rng.seeded(info.seed()).split("validation-split"));
+                if (split.heldOut().length != info.heldOut().rows()) {
+                    throw new ConfigurationException(dataset + " has " + target.size() + " rows, so the checkpoint's"
+                            + " split holds out " + split.heldOut().length + " rows, but it held out "
+                            + info.heldOut().rows() + ": pass the table the checkpoint was trained on");
+                }
+                float[] all = target.points();
+                train = RowSplit.select(all, target.dim(), split.train());
+                held = RowSplit.select(all, target.dim(), split.heldOut());
+            }
+        }
+        try {
+            TableReport.Builder b = TableReport.builder(train, target.dim()).columnNames(target.columnNames())
+                    .generated(points.points());
+            if (held != null) {
+                b.heldOut(held);
+            }
+            return b.build(Rng.seeded(seed).split("table"));
+        } catch (DataException e) {
+            spec.commandLine().getErr().println("no table report: " + e.getMessage());
+            return null;
+        }
     }
 }

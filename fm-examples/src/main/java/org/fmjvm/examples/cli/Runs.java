@@ -7,15 +7,22 @@ import java.util.List;
 
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.model.ModelSpec;
+import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.OptimizerSpec;
 import org.fmjvm.api.model.TrainableModel;
+import org.fmjvm.api.model.VelocityModel;
+import org.fmjvm.api.solver.OdeSolver;
 import org.fmjvm.api.spi.ComponentKind;
+import org.fmjvm.api.train.ValidationEnd;
+import org.fmjvm.core.ComponentChoice;
 import org.fmjvm.core.FmRuntime;
 import org.fmjvm.core.checkpoint.CheckpointInfo;
 import org.fmjvm.core.checkpoint.Checkpoints;
-import org.fmjvm.core.data.Dataset;
+import org.fmjvm.core.data.CsvDataset;
 import org.fmjvm.core.train.TrainingConfig;
+import org.fmjvm.core.train.TrainingData;
 import org.fmjvm.core.train.TrainingResult;
+import org.fmjvm.core.train.Validation;
 
 /** What {@code fm train} and {@code fm demo} share: one training run with progress, and its checkpoint record. */
 final class Runs {
@@ -24,52 +31,145 @@ final class Runs {
     }
 
     /**
-     * A trained model with its result and checkpoint record; closing it frees the model.
-     *
-     * @param model the trained model
-     * @param result losses and wall time
-     * @param info what a checkpoint records about the run
-     * @param medianStepMillis the median wall time of one training step
+     * A trained model with its result and checkpoint record; closing it frees the model (and the
+     * model of the kept best weights, if any).
      */
-    record Trained(TrainableModel model, TrainingResult result, CheckpointInfo info, double medianStepMillis)
-            implements AutoCloseable {
+    static final class Trained implements AutoCloseable {
+        private final TrainableModel model;
+        private final VelocityModel best;
+        private final TrainingResult result;
+        private final CheckpointInfo info;
+        private final double medianStepMillis;
+
+        Trained(TrainableModel model, VelocityModel best, TrainingResult result, CheckpointInfo info,
+                double medianStepMillis) {
+            this.model = model;
+            this.best = best;
+            this.result = result;
+            this.info = info;
+            this.medianStepMillis = medianStepMillis;
+        }
+
+        /** @return the model to sample from: the kept best weights, or the trained model */
+        VelocityModel model() {
+            return best != null ? best : model;
+        }
+
+        /** @return the weights the checkpoint holds */
+        ModelWeights weights() {
+            return best != null ? result.bestWeights() : model.weights();
+        }
+
+        /** @return losses, evaluations and wall time */
+        TrainingResult result() {
+            return result;
+        }
+
+        /** @return what a checkpoint records about the run */
+        CheckpointInfo info() {
+            return info;
+        }
+
+        /** @return the median wall time of one training step */
+        double medianStepMillis() {
+            return medianStepMillis;
+        }
+
         @Override
         public void close() {
-            model.close();
+            try {
+                model.close();
+            } finally {
+                if (best != null) {
+                    best.close();
+                }
+            }
         }
     }
 
+    /** Steps of the likelihood's backward solve during held-out evaluation ({@value}, with {@code rk4}). */
+    static final int VALIDATION_NLL_STEPS = 10;
+
     /**
-     * Trains a fresh model on {@code data} with a progress display.
+     * Trains a fresh model on prepared data with a progress display, evaluating on held-out rows
+     * when there are any.
      *
      * @param fm the runtime
-     * @param data the data set
+     * @param data the data in the model's coordinates
      * @param dataLabel how the checkpoint names the data (a built-in name or the CSV path)
-     * @param source where {@code x0} comes from
      * @param sourceLabel how the checkpoint names the source
      * @param options network, optimizer and budget
+     * @param dataOptions held-out evaluation settings
+     * @param keepBest whether to keep the weights of the lowest held-out loss (when rows are held out)
      * @return the trained model; the caller closes it
      */
-    static Trained train(FmRuntime fm, Dataset data, String dataLabel, Dataset source, String sourceLabel,
-            ModelOptions options) {
+    static Trained train(FmRuntime fm, TrainingData data, String dataLabel, String sourceLabel,
+            ModelOptions options, DataOptions dataOptions, boolean keepBest) {
         TrainingConfig config = options.training();
         OptimizerSpec optimizer = options.optimizer();
-        ModelSpec spec = options.model(data.dim());
+        ModelSpec spec = options.model(data.modelDim());
         StepClock clock = new StepClock();
+        Validation validation = null;
+        if (data.heldOutCount() > 0) {
+            validation = data.validation(dataOptions.every(config.steps()));
+            if (data.source().logDensity().isPresent()) {
+                OdeSolver rk4 = fm.registry().select(ComponentKind.SOLVER, ComponentChoice.of("rk4")).create();
+                validation = validation.withLikelihood(rk4, VALIDATION_NLL_STEPS);
+            }
+            if (keepBest) {
+                validation = validation.keepingBest();
+            }
+        }
         TrainableModel model = fm.newTrainableModel(spec, optimizer);
+        VelocityModel best = null;
         try {
-            TrainingResult result = fm.trainer(data, source).train(model, config,
+            TrainingResult result = fm.trainer(data).train(model, config, validation,
                     List.of(TerminalProgress.create(), clock));
+            CheckpointInfo.HeldOut heldOut = null;
+            if (validation != null) {
+                ValidationEnd chosen = (validation.keepBest() ? result.bestValidation() : result.lastValidation())
+                        .orElseThrow();
+                heldOut = new CheckpointInfo.HeldOut(data.validationFraction(), data.heldOutCount(), chosen.step(),
+                        chosen.heldOutLoss(), chosen.heldOutNll());
+                if (validation.keepBest()) {
+                    best = fm.loadModel(spec, result.bestWeights());
+                }
+            }
+            List<String> columns = data.raw() instanceof CsvDataset t ? t.columnNames() : List.of();
             CheckpointInfo info = CheckpointInfo.of(spec, fm.component(ComponentKind.PATH),
                     fm.component(ComponentKind.COUPLING), dataLabel, sourceLabel, fm.config().seed(), config.steps(),
                     config.batch(),
                     optimizer, fm.component(ComponentKind.BACKEND).name(),
-                    new CheckpointInfo.TrainingSummary(result.finalLoss(), result.wallSeconds()), Instant.now());
-            return new Trained(model, result, info, clock.medianMillis(1));
+                    new CheckpointInfo.TrainingSummary(result.finalLoss(), result.wallSeconds()), Instant.now())
+                    .withTable(data.normalizer(), heldOut, columns);
+            return new Trained(model, best, result, info, clock.medianMillis(1));
         } catch (RuntimeException e) {
             model.close();
+            if (best != null) {
+                best.close();
+            }
             throw e;
         }
+    }
+
+    /**
+     * @param trained a finished run
+     * @return a line on its held-out evaluation, e.g. {@code held-out (36 rows): loss 1.23 (train 1.10),
+     *     NLL 12.3 nats (train 11.9)}, or empty without one
+     */
+    static java.util.Optional<String> heldOutLine(Trained trained) {
+        CheckpointInfo.HeldOut h = trained.info().heldOut();
+        if (h == null) {
+            return java.util.Optional.empty();
+        }
+        ValidationEnd v = trained.result().validation().stream().filter(e -> e.step() == h.weightsStep()).findFirst()
+                .orElseThrow();
+        String nll = v.heldOutNll() == null ? "" : String.format(java.util.Locale.ROOT,
+                ", mean NLL %.4f nats (training rows %.4f)", v.heldOutNll(), v.trainNll());
+        return java.util.Optional.of(String.format(java.util.Locale.ROOT,
+                "held-out %d rows at step %d%s: CFM loss %.4f (training rows %.4f)%s", h.rows(), h.weightsStep(),
+                h.weightsStep() == trained.info().steps() ? "" : " (the best; kept)", v.heldOutLoss(),
+                v.trainLoss(), nll));
     }
 
     /**

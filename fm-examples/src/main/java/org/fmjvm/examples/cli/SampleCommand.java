@@ -77,7 +77,9 @@ final class SampleCommand implements Callable<Integer> {
         float[] x0 = null;
         int rows = n;
         if (noise != null) {
-            CsvDataset points = CsvDataset.load(noise).requireDim(dim, "the checkpoint's model");
+            CsvDataset points = CsvDataset.load(noise).requireDim(dim, "the checkpoint's model"
+                    + (dim == info.dataDim() ? "" : " (its normalised coordinates; the data has " + info.dataDim()
+                    + " columns, " + info.normalization().constantColumns().size() + " of them constant)"));
             x0 = points.points();
             rows = points.size();
         }
@@ -85,14 +87,14 @@ final class SampleCommand implements Callable<Integer> {
                 .withSolver(solver.choice()).withSeed(seed);
         PrintWriter stdout = spec.commandLine().getOut();
         try (FmRuntime fm = FlowMatching.bootstrap(config); VelocityModel model = fm.loadModel(info.model(), loaded.weights())) {
-            Sampler sampler = fm.sampler(model, Datasets.source(info.source(), dim));
+            Sampler sampler = fm.sampler(model, Datasets.source(info.source(), info.dataDim()), info.normalization());
             if (x0 == null) {
                 x0 = sampler.noise(rows, Rng.seeded(seed).split("sample"));
             }
             long start = System.nanoTime();
             float[] samples = sampler.generate(x0, rows, SolveOptions.steps(odeSteps));
             double seconds = (System.nanoTime() - start) / 1e9;
-            PointsCsv.write(out, samples, dim);
+            PointsCsv.write(out, samples, info.dataDim(), info.columns());
             stdout.printf(Locale.ROOT, "wrote %d points to %s (%s, %d steps, %.2f s, %.0f samples/s)%n", rows, out,
                     fm.solver().describe(), odeSteps, seconds, rows / seconds);
         }

@@ -6,6 +6,7 @@ import org.fmjvm.api.train.StepEnd;
 import org.fmjvm.api.train.TrainingEnd;
 import org.fmjvm.api.train.TrainingListener;
 import org.fmjvm.api.train.TrainingStart;
+import org.fmjvm.api.train.ValidationEnd;
 import org.fmjvm.core.train.LoggingProgressListener;
 
 import me.tongfei.progressbar.ProgressBar;
@@ -20,6 +21,7 @@ final class TerminalProgress implements TrainingListener {
 
     private ProgressBar bar;
     private double ema = Double.NaN;
+    private String heldOut = "";
 
     private TerminalProgress() {
     }
@@ -41,8 +43,15 @@ final class TerminalProgress implements TrainingListener {
         ema = Double.isNaN(ema) ? e.loss() : 0.98 * ema + 0.02 * e.loss();
         bar.stepTo(e.step());
         if (e.step() % 50 == 0 || e.step() == e.totalSteps()) {
-            bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", ema));
+            bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f%s", ema, heldOut));
         }
+    }
+
+    @Override
+    public void onValidation(ValidationEnd event) {
+        heldOut = String.format(Locale.ROOT, ", held-out %.4f%s", event.heldOutLoss(),
+                event.heldOutNll() == null ? "" : String.format(Locale.ROOT, " (NLL %.3f)", event.heldOutNll()));
+        bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f%s", ema, heldOut));
     }
 
     @Override

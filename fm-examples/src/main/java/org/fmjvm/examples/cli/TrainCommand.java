@@ -12,6 +12,7 @@ import org.fmjvm.core.checkpoint.Checkpoints;
 import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.Datasets;
 import org.fmjvm.core.data.GaussianSource;
+import org.fmjvm.core.train.TrainingData;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,6 +43,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    DataOptions dataOptions;
+
     /** Not an option of training: caught only to say where it belongs. */
     @Option(names = {"--solver", "--solver-param"}, hidden = true, paramLabel = "VALUE")
     String solver;
@@ -56,19 +60,25 @@ final class TrainCommand implements Callable<Integer> {
                     + " the solver is chosen when sampling (fm sample --checkpoint DIR --solver NAME)");
         }
         model.validate();
+        dataOptions.validate(0);
         Runs.requireCheckpointTarget(out);
         Dataset data = Datasets.resolve(dataset);
         Dataset from = Datasets.source(source, data.dim());
+        TrainingData prepared = dataOptions.prepare(data, from, 0, components.config().seed());
         PrintWriter stdout = spec.commandLine().getOut();
         try (FmRuntime fm = FlowMatching.bootstrap(components.config())) {
             stdout.println(fm.trainingSummary());
+            stdout.println("data: " + prepared.data().describe() + (prepared.heldOutCount() > 0
+                    ? "; " + prepared.heldOutCount() + " rows held out" : ""));
             stdout.flush();
-            try (Runs.Trained trained = Runs.train(fm, data, dataset, from, source, model)) {
-                Checkpoints.save(out, trained.info(), trained.model().weights());
+            try (Runs.Trained trained = Runs.train(fm, prepared, dataset, source, model, dataOptions,
+                    dataOptions.keepBest(false))) {
+                Checkpoints.save(out, trained.info(), trained.weights());
                 stdout.printf(Locale.ROOT, "trained %s on %s: %d steps of batch %d in %.1f s (median step %.2f ms),"
                         + " final loss %.4f%n", trained.model().spec().describe(), data.describe(),
                         trained.info().steps(), trained.info().batch(), trained.result().wallSeconds(),
                         trained.medianStepMillis(), trained.result().finalLoss());
+                Runs.heldOutLine(trained).ifPresent(stdout::println);
                 stdout.println("checkpoint: " + out.toAbsolutePath());
             }
         }
