@@ -170,13 +170,17 @@ final class Charts {
     s.setMarkerColor(color);
   }
 
-  /** A series that draws nothing and only shows in the legend, with a line swatch. */
-  static void legendLine(XYChart chart, String label, Color color, BasicStroke stroke) {
+  /**
+   * A series that draws nothing and only shows in the legend, with a line swatch; returned so that
+   * a marker can be added to the swatch.
+   */
+  static XYSeries legendLine(XYChart chart, String label, Color color, BasicStroke stroke) {
     XYSeries s = legendOnly(chart, label);
     s.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
     s.setMarker(SeriesMarkers.NONE);
     s.setLineColor(color);
     s.setLineStyle(stroke);
+    return s;
   }
 
   /** A series that draws nothing and only shows in the legend, with a filled box swatch. */
@@ -450,6 +454,29 @@ final class Charts {
     @Override
     public void paint(Graphics2D g, double x, double y, int markerSize) {
       g.fill(new Ellipse2D.Double(x - r, y - r, 2 * r, 2 * r));
+    }
+  }
+
+  /** An open circle of a fixed radius and line width in pixels, to single out one point. */
+  static final class Ring extends Marker {
+
+    private final double r;
+    private final float width;
+
+    Ring(double r, float width) {
+      this.r = r;
+      this.width = width;
+    }
+
+    @Override
+    public void paint(Graphics2D g, double x, double y, int markerSize) {
+      Graphics2D rg = (Graphics2D) g.create();
+      try {
+        rg.setStroke(new BasicStroke(width));
+        rg.draw(new Ellipse2D.Double(x - r, y - r, 2 * r, 2 * r));
+      } finally {
+        rg.dispose();
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Dimension;
 import java.awt.Graphics2D;
+import java.awt.font.FontRenderContext;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -70,6 +71,18 @@ public final class Figures {
   static final Color LOSS_RAW_ALONE = new Color(0x55, 0x55, 0x55);
   static final Color LOSS_AVERAGE = Color.BLACK;
   static final Color FLOOR_LINE = new Color(0x33, 0x33, 0x33);
+  /** Loss on held-out rows in the loss curve: red, the series that shows overfitting. */
+  static final Color HELD_OUT = new Color(0xd62728);
+  /** Loss on the training rows measured like the held-out rows: blue. */
+  static final Color TRAINING_ROWS = new Color(0x1f77b4);
+  /** The dashed line and the ring that mark the step whose weights were kept. */
+  static final Color KEPT = new Color(0x22, 0x22, 0x22);
+  /** Radius of the markers of the evaluation series in the loss curve (pixels). */
+  static final double EVALUATION_RADIUS = 3.5;
+  /** Share of the step range added at both ends of the x axis when evaluations are drawn. */
+  static final double EVALUATION_MARGIN = 0.012;
+  /** Radius of the ring round the held-out point of the kept step (pixels). */
+  static final double KEPT_RING_RADIUS = 8;
 
   /** Alpha of the pair lines; low enough that 500 overlapping lines still show density. */
   static final double PAIR_LINE_ALPHA = 0.28;
@@ -604,7 +617,8 @@ public final class Figures {
    * {@value #LOSS_WINDOW} steps (black, from step {@value #LOSS_WINDOW} on) on a log-scale y axis;
    * runs shorter than the window show the per-step loss alone, in dark grey;
    * x is the step, starting at 1. Non-positive or non-finite losses cannot be shown on a log axis
-   * and leave a gap; a window containing a non-finite loss has no average.
+   * and leave a gap; a window containing a non-finite loss has no average. To show held-out
+   * losses as well, use {@link #lossCurve(Path, double[], double[][], double[][], int, String)}.
    *
    * @param out the PNG file to write
    * @param lossPerStep the loss of each training step, at least one
@@ -616,30 +630,195 @@ public final class Figures {
     Png.write(out, renderLossCurve(lossPerStep, title).image());
   }
 
+  /**
+   * The training loss as {@link #lossCurve(Path, double[], String)}, with the losses measured at
+   * intervals on top, so that overfitting shows: the loss on held-out rows (red line with markers)
+   * and the loss on a fixed subset of the training rows measured the same way, with the same draws
+   * (blue line with markers). While both fall, the model is learning; the held-out loss rising while
+   * the training rows keep falling is overfitting. The y axis covers every series. When the weights
+   * of an earlier step were kept (say, those of the lowest held-out loss), a dashed vertical line
+   * marks that step, labelled {@code "kept: step k"}, and the held-out point at that step, if there
+   * is one, is ringed.
+   *
+   * <p>With no rows in either array and {@code keptStep} 0, the figure is that of the
+   * three-argument overload, pixel for pixel.
+   *
+   * @param out the PNG file to write
+   * @param lossPerStep the loss of each training step, at least one
+   * @param heldOut rows {@code {step, loss}} of the held-out evaluations: whole steps in
+   *     {@code [1, lossPerStep.length]}, each at most once, in any order; losses finite and
+   *     {@code > 0} (a log axis); may be empty
+   * @param trainingRows rows {@code {step, loss}} of the evaluations on the training subset, under
+   *     the same rules; normally at the same steps as {@code heldOut}; may be empty
+   * @param keptStep the step whose weights were kept, in {@code [0, lossPerStep.length]}; 0 (or the
+   *     last step) means the weights at the end of training and draws nothing extra
+   * @param title title, or {@code null}
+   * @throws IOException if the file cannot be written
+   */
+  public static void lossCurve(Path out, double[] lossPerStep, double[][] heldOut, double[][] trainingRows,
+      int keptStep, String title) throws IOException {
+    Objects.requireNonNull(out, "out");
+    Png.write(out, renderLossCurve(lossPerStep, heldOut, trainingRows, keptStep, title).image());
+  }
+
   static Rendered renderLossCurve(double[] loss, String title) {
+    return renderLossCurve(loss, new double[0][], new double[0][], 0, title);
+  }
+
+  static Rendered renderLossCurve(double[] loss, double[][] heldOut, double[][] trainingRows, int keptStep,
+      String title) {
     Objects.requireNonNull(loss, "lossPerStep");
     if (loss.length == 0) {
       throw new IllegalArgumentException("lossPerStep must not be empty");
     }
+    double[][] held = checkEvaluations("heldOut", heldOut, loss.length);
+    double[][] train = checkEvaluations("trainingRows", trainingRows, loss.length);
+    if (keptStep < 0 || keptStep > loss.length) {
+      throw new IllegalArgumentException("keptStep must be in [0, " + loss.length
+          + "] (the length of lossPerStep; 0 for the last step), got " + keptStep);
+    }
+    boolean kept = keptStep > 0 && keptStep < loss.length;
     double[] average = movingAverage(loss, LOSS_WINDOW);
-    double[] all = Arrays.copyOf(loss, loss.length + average.length);
+    double[] all = Arrays.copyOf(loss, loss.length + average.length + held.length + train.length);
     System.arraycopy(average, 0, all, loss.length, average.length);
+    for (int i = 0; i < held.length; i++) {
+      all[loss.length + average.length + i] = held[i][1];
+    }
+    for (int i = 0; i < train.length; i++) {
+      all[loss.length + average.length + held.length + i] = train[i][1];
+    }
     LogAxis yAxis = LogAxis.covering(all);
     boolean alone = average.length == 0;
 
     XYChart chart = Charts.chart(LOSS_WIDTH, LOSS_HEIGHT, title, "step", "loss (log scale)");
-    Charts.xRange(chart, 0, loss.length > 1 ? loss.length : 2);
+    double xMax = loss.length > 1 ? loss.length : 2;
+    if (held.length + train.length > 0) {
+      // room for whole markers at the first and the last step, which the plot's edges would cut in half
+      double pad = EVALUATION_MARGIN * xMax;
+      Charts.xRange(chart, -pad, xMax + pad);
+    } else {
+      Charts.xRange(chart, 0, xMax);
+    }
     Charts.yLog(chart, yAxis);
     Charts.legendLine(chart, "per step", alone ? LOSS_RAW_ALONE : LOSS_RAW, LEGEND_LINE);
     if (!alone) {
       Charts.legendLine(chart, "moving average (" + LOSS_WINDOW + " steps)", LOSS_AVERAGE, LEGEND_LINE);
     }
+    if (train.length > 0) {
+      legendLineWithDots(chart, "training rows (same draws)", TRAINING_ROWS);
+    }
+    if (held.length > 0) {
+      legendLineWithDots(chart, "held-out rows", HELD_OUT);
+    }
     line(chart, "loss", 1, loss, alone ? LOSS_RAW_ALONE : LOSS_RAW, alone ? 1.4f : 0.8f);
     if (!alone) {
       line(chart, "average", LOSS_WINDOW, average, LOSS_AVERAGE, 1.8f);
     }
+    if (kept) {
+      // over the per-step trace, which would hide it, and under the evaluations
+      XYSeries v = Charts.data(chart, "kept", new double[] {keptStep, keptStep},
+          new double[] {chart.getStyler().getYAxisMin(), chart.getStyler().getYAxisMax()}, XYSeriesRenderStyle.Line);
+      v.setLineColor(KEPT);
+      v.setLineStyle(Style.DASHED);
+    }
+    evaluations(chart, "training rows", train, TRAINING_ROWS);
+    evaluations(chart, "held-out rows", held, HELD_OUT);
+    for (double[] row : held) {
+      if (kept && row[0] == keptStep) {
+        XYSeries ring = Charts.data(chart, "kept held-out", new double[] {row[0]}, new double[] {row[1]},
+            XYSeriesRenderStyle.Scatter);
+        ring.setMarker(new Charts.Ring(KEPT_RING_RADIUS, 2f));
+        ring.setMarkerColor(KEPT);
+      }
+    }
     Charts.fitLegend(chart);
-    return single(chart, null, yAxis);
+    Rendered r = single(chart, null, yAxis);
+    if (kept) {
+      keptLabel(r.image(), r.axes().get(0), "kept: step " + String.format(Locale.ROOT, "%,d", keptStep), keptStep);
+    }
+    return r;
+  }
+
+  /** The rows {@code {step, loss}} sorted by step, after checking them against the number of steps. */
+  private static double[][] checkEvaluations(String name, double[][] rows, int steps) {
+    Objects.requireNonNull(rows, name);
+    double[][] sorted = new double[rows.length][];
+    for (int i = 0; i < rows.length; i++) {
+      double[] r = rows[i];
+      if (r == null || r.length != 2) {
+        throw new IllegalArgumentException(name + "[" + i + "] must be a row {step, loss} of length 2, got "
+            + Arrays.toString(r));
+      }
+      if (!(r[0] >= 1 && r[0] <= steps) || r[0] != Math.rint(r[0])) {
+        throw new IllegalArgumentException(name + "[" + i + "]: the step must be a whole number in [1, " + steps
+            + "] (the length of lossPerStep), got " + r[0]);
+      }
+      if (!(r[1] > 0) || !Double.isFinite(r[1])) {
+        throw new IllegalArgumentException(name + "[" + i + "]: the loss must be finite and > 0 for a log axis, got "
+            + r[1] + " at step " + (long) r[0]);
+      }
+      sorted[i] = r.clone();
+    }
+    Arrays.sort(sorted, Comparator.comparingDouble(r -> r[0]));
+    for (int i = 1; i < sorted.length; i++) {
+      if (sorted[i][0] == sorted[i - 1][0]) {
+        throw new IllegalArgumentException(name + " has two rows at step " + (long) sorted[i][0] + ": "
+            + Arrays.toString(sorted[i - 1]) + " and " + Arrays.toString(sorted[i]));
+      }
+    }
+    return sorted;
+  }
+
+  /** A line with a dot at each row {@code {step, loss}} (sorted by step), not listed in the legend. */
+  private static void evaluations(XYChart chart, String name, double[][] rows, Color color) {
+    if (rows.length == 0) {
+      return;
+    }
+    double[] xs = new double[rows.length];
+    double[] ys = new double[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      xs[i] = rows[i][0];
+      ys[i] = rows[i][1];
+    }
+    XYSeries s = Charts.data(chart, name, xs, ys, XYSeriesRenderStyle.Line);
+    s.setLineColor(color);
+    s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+    s.setMarker(new Charts.Dot(EVALUATION_RADIUS));
+    s.setMarkerColor(color);
+  }
+
+  /** A legend entry of a line with a dot on it. */
+  private static void legendLineWithDots(XYChart chart, String label, Color color) {
+    XYSeries entry = Charts.legendLine(chart, label, color, LEGEND_LINE);
+    entry.setMarker(new Charts.Dot(EVALUATION_RADIUS));
+    entry.setMarkerColor(color);
+  }
+
+  /**
+   * The label of the kept step at the top of the plot area, right of its line (left of it near the
+   * right edge), on a translucent white box so that the loss traces underneath do not garble it.
+   */
+  private static void keptLabel(BufferedImage image, Axes ax, String text, int step) {
+    Graphics2D g = Style.graphics(image);
+    try {
+      FontRenderContext frc = g.getFontRenderContext();
+      Rectangle2D plot = ax.plot();
+      double w = Style.TICK.getStringBounds(text, frc).getWidth();
+      double ascent = Style.TICK.getLineMetrics(text, frc).getAscent();
+      double descent = Style.TICK.getLineMetrics(text, frc).getDescent();
+      double x = ax.px(step) + 5;
+      if (x + w + 3 > plot.getMaxX()) {
+        x = ax.px(step) - 5 - w;
+      }
+      double top = plot.getY() + 4;
+      g.setColor(Style.alpha(Style.BACKGROUND, 0.85));
+      g.fill(new Rectangle2D.Double(x - 3, top, w + 6, ascent + descent + 4));
+      g.setFont(Style.TICK);
+      g.setColor(Style.TEXT);
+      g.drawString(text, (float) x, (float) (top + 2 + ascent));
+    } finally {
+      g.dispose();
+    }
   }
 
   /** Trailing means over {@code window} values; entry {@code i} averages {@code values[i .. i+window-1]}. */

@@ -88,8 +88,32 @@ final class FigureGallery {
     // the same pair plot without bounds, and a tiny run, to see the defaults
     Figures.pairings(dir.resolve("fig1b_pairings_default_bounds.png"), x0, x1, 500, "default bounds");
     Figures.lossCurve(dir.resolve("fig5b_loss_short.png"), java.util.Arrays.copyOf(loss, 60), "Training loss, 60 steps");
+    overfitting(dir.resolve("fig5c_loss_overfitting.png"), new Random(5));
     Files.writeString(dir.resolve("timings.txt"), timings.toString(), StandardCharsets.UTF_8);
     assertThat(Files.list(dir).filter(p -> p.toString().endsWith(".tmp"))).isEmpty();
+  }
+
+  /**
+   * A run that overfits: 5,000 steps of a per-step loss falling from 25 to 12, evaluated every 500
+   * steps; the held-out loss bottoms out at 19.5 at step 500 and climbs to 29, the training rows
+   * keep falling from 15.8 to 12.3, and the weights of step 500 are kept.
+   */
+  static void overfitting(Path out, Random rng) throws IOException {
+    double[] loss = new double[5000];
+    for (int i = 0; i < loss.length; i++) {
+      double level = 12 + 13 * Math.exp(-i / 700.0);
+      loss[i] = level * Math.exp(0.08 * rng.nextGaussian());
+    }
+    double[][] heldOut = new double[10][];
+    double[][] trainingRows = new double[10][];
+    for (int k = 0; k < 10; k++) {
+      int step = 500 * (k + 1);
+      double f = k / 9.0;
+      heldOut[k] = new double[] {step, 19.5 + 9.5 * Math.pow(f, 1.3)};
+      trainingRows[k] = new double[] {step, 12.3 + 3.5 * Math.exp(-4.0 * f) - 3.5 * Math.exp(-4.0) * f};
+    }
+    Figures.lossCurve(out, loss, heldOut, trainingRows, 500,
+        "Training loss, held-out rows every 500 steps");
   }
 
   private static long lap(StringBuilder sb, String name, long start) {

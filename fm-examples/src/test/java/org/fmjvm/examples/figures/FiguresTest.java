@@ -304,6 +304,179 @@ class FiguresTest {
         .isBetween(120, 230);
   }
 
+  // held-out rows overfit from step 1000 on: their loss rises while the training rows keep falling
+  private static final double[][] HELD_OUT = {{500, 14}, {1000, 13}, {1500, 15}, {2000, 18}, {2500, 22},
+      {3000, 27}};
+  private static final double[][] TRAINING_ROWS = {{500, 12}, {1000, 10.5}, {1500, 9.6}, {2000, 9}, {2500, 8.5},
+      {3000, 8}};
+
+  @Test
+  void heldOutLossesAreRedAtTheirStepsAndClimbThePlotAsTheyGrow() {
+    Figures.Rendered r = Figures.renderLossCurve(smoothLoss(3000), HELD_OUT, TRAINING_ROWS, 0, "loss");
+    BufferedImage img = r.image();
+    Axes ax = r.axes().get(0);
+    for (double[] row : HELD_OUT) {
+      assertThat(Pixels.countInDisc(img, ax.px(row[0]), ax.py(row[1]), 3, Pixels::reddish))
+          .as("held-out marker at step %.0f", row[0]).isGreaterThan(15);
+    }
+    for (double[] row : TRAINING_ROWS) {
+      assertThat(Pixels.countInDisc(img, ax.px(row[0]), ax.py(row[1]), 3, Pixels::bluish))
+          .as("training-rows marker at step %.0f", row[0]).isGreaterThan(15);
+      assertThat(Pixels.countInDisc(img, ax.px(row[0]), ax.py(row[1]), 6, Pixels::reddish)).isZero();
+    }
+    // without the mapping: the later, larger held-out losses are higher up in the image
+    Rectangle2D plot = ax.plot();
+    int at1000 = topmost(img, ax.px(1000), plot, Pixels::reddish);
+    int at2000 = topmost(img, ax.px(2000), plot, Pixels::reddish);
+    int at3000 = topmost(img, ax.px(3000), plot, Pixels::reddish);
+    assertThat(at2000).isLessThan(at1000 - 20);
+    assertThat(at3000).isLessThan(at2000 - 20);
+    // the y range covers every series: the per-step loss (10 to 20) and both evaluations (8 to 27)
+    assertThat(ax.yMax()).isGreaterThanOrEqualTo(27);
+    assertThat(ax.yMin()).isLessThanOrEqualTo(8);
+  }
+
+  @Test
+  void theYRangeStretchesToAHeldOutLossFarAboveTheTrainingLoss() {
+    double[][] held = {{1000, 12}, {2000, 40}, {3000, 100}};
+    double[][] train = {{1000, 11}, {2000, 10.5}, {3000, 10}};
+    Figures.Rendered r = Figures.renderLossCurve(smoothLoss(3000), held, train, 0, null);
+    Axes ax = r.axes().get(0);
+    assertThat(ax.yMax()).isGreaterThanOrEqualTo(100);
+    assertThat(ax.py(100)).isGreaterThan(ax.plot().getY());
+    assertThat(Pixels.countInDisc(r.image(), ax.px(3000), ax.py(100), 3, Pixels::reddish)).isGreaterThan(15);
+  }
+
+  @Test
+  void withEvaluationsThePerStepLossAndItsAverageStayAndColourAppearsOnlyOnTheEvaluationLines() {
+    double[] loss = smoothLoss(3000);
+    Figures.Rendered r = Figures.renderLossCurve(loss, HELD_OUT, TRAINING_ROWS, 0, "loss");
+    BufferedImage img = r.image();
+    Axes ax = r.axes().get(0);
+    double[] avg = Figures.movingAverage(loss, Figures.LOSS_WINDOW);
+    for (int step : new int[] {300, 1200, 2200, 2800}) {
+      assertThat(Pixels.darkestAround(img, ax.px(step), ax.py(avg[step - Figures.LOSS_WINDOW]), 1))
+          .as("average at step %d", step).isLessThan(60);
+    }
+    assertThat(Pixels.darkestAround(img, ax.px(40), ax.py(loss[39]), 1)).as("per-step loss before the window")
+        .isBetween(120, 230);
+    Rectangle2D plot = ax.plot();
+    int red = 0;
+    int blue = 0;
+    for (int y = (int) plot.getY(); y < plot.getMaxY(); y++) {
+      for (int x = (int) plot.getX(); x < plot.getMaxX(); x++) {
+        Color c = Pixels.at(img, x, y);
+        if (Pixels.reddish(c)) {
+          red++;
+          assertThat(distanceToPolyline(ax, HELD_OUT, x + 0.5, y + 0.5)).as("red pixel (%d, %d)", x, y)
+              .isLessThan(5);
+        } else if (Pixels.bluish(c)) {
+          blue++;
+          assertThat(distanceToPolyline(ax, TRAINING_ROWS, x + 0.5, y + 0.5)).as("blue pixel (%d, %d)", x, y)
+              .isLessThan(5);
+        }
+      }
+    }
+    assertThat(red).isGreaterThan(500);
+    assertThat(blue).isGreaterThan(500);
+  }
+
+  @Test
+  void withoutEvaluationsTheNewOverloadDrawsTheOldFigure() {
+    double[] loss = decayingLoss(700);
+    loss[123] = Double.NaN;
+    assertThat(sameImage(Figures.renderLossCurve(loss, new double[0][], new double[0][], 0, "loss").image(),
+        Figures.renderLossCurve(loss, "loss").image())).isTrue();
+  }
+
+  @Test
+  void theKeptStepGetsADashedLineALabelAndARingOnItsHeldOutPoint() {
+    double[] loss = smoothLoss(3000);
+    Figures.Rendered kept = Figures.renderLossCurve(loss, HELD_OUT, TRAINING_ROWS, 1000, null);
+    Figures.Rendered none = Figures.renderLossCurve(loss, HELD_OUT, TRAINING_ROWS, 0, null);
+    Axes ax = kept.axes().get(0);
+    Rectangle2D plot = ax.plot();
+    double x = ax.px(1000);
+    assertThat(darkRows(kept.image(), x, plot)).as("dashed line at step 1000").isGreaterThan(0.45);
+    assertThat(darkRows(none.image(), x, plot)).as("no line without a kept step").isLessThan(0.15);
+    assertThat(darkRows(kept.image(), ax.px(2000), plot)).as("no line at step 2000").isLessThan(0.15);
+    // the label at the top of the plot, right of the line
+    double top = plot.getY() + 3;
+    assertThat(darkPixels(kept.image(), x + 4, top, x + 100, top + 18)).as("label").isGreaterThan(30);
+    assertThat(darkPixels(none.image(), x + 4, top, x + 100, top + 18)).isZero();
+    assertThat(darkPixels(kept.image(), x - 100, top, x - 4, top + 18)).isZero();
+    // a dark ring round the held-out point of step 1000, beside the line as well
+    double rx = x;
+    double ry = ax.py(13);
+    assertThat(ringInk(kept.image(), rx, ry)).as("ring").isGreaterThan(12);
+    assertThat(ringInk(none.image(), rx, ry)).isZero();
+    // the last step is the end of training: nothing to mark, as for 0
+    Figures.Rendered last = Figures.renderLossCurve(loss, HELD_OUT, TRAINING_ROWS, 3000, null);
+    assertThat(sameImage(last.image(), none.image())).isTrue();
+  }
+
+  @Test
+  void aKeptStepNearTheRightEdgeHasItsLabelLeftOfTheLine() {
+    Figures.Rendered r = Figures.renderLossCurve(smoothLoss(3000), HELD_OUT, TRAINING_ROWS, 2950, null);
+    Axes ax = r.axes().get(0);
+    Rectangle2D plot = ax.plot();
+    double x = ax.px(2950);
+    double top = plot.getY() + 3;
+    assertThat(darkRows(r.image(), x, plot)).isGreaterThan(0.45);
+    assertThat(darkPixels(r.image(), x - 100, top, x - 4, top + 18)).as("label").isGreaterThan(30);
+    assertThat(darkPixels(r.image(), x + 4, top, plot.getMaxX() - 1, top + 18)).isZero();
+  }
+
+  @Test
+  void lossCurveWithEvaluationsWritesAPngOfTheLossFigureSize() throws IOException {
+    Path out = dir.resolve("loss-heldout.png");
+    Figures.lossCurve(out, smoothLoss(3000), HELD_OUT, TRAINING_ROWS, 1000, "loss");
+    assertSize("loss-heldout.png", Figures.LOSS_WIDTH, Figures.LOSS_HEIGHT);
+    Figures.lossCurve(out, smoothLoss(3000), new double[0][], new double[0][], 0, "loss");
+    assertSize("loss-heldout.png", Figures.LOSS_WIDTH, Figures.LOSS_HEIGHT);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = ';', value = {
+      "row of length 3; 1000 20 1; 0; length 2",
+      "step 0; 0 20; 0; got 0.0",
+      "step after the last; 3001 20; 0; got 3001.0",
+      "fractional step; 2.5 20; 0; got 2.5",
+      "zero loss; 1000 0; 0; got 0.0",
+      "NaN loss; 1000 NaN; 0; got NaN",
+      "infinite loss; 1000 Infinity; 0; got Infinity",
+      "negative kept step; 1000 20; -1; got -1",
+      "kept step after the last; 1000 20; 3001; got 3001",
+      "same step twice; 1000 20 1000 21; 0; step 1000"})
+  void badEvaluationsAreRejectedWithTheActualValue(String name, String row, int keptStep, String message) {
+    String[] parts = row.split(" ");
+    double[][] rows = parts.length == 4
+        ? new double[][] {{Double.parseDouble(parts[0]), Double.parseDouble(parts[1])},
+            {Double.parseDouble(parts[2]), Double.parseDouble(parts[3])}}
+        : new double[][] {java.util.Arrays.stream(parts).mapToDouble(Double::parseDouble).toArray()};
+    Path out = dir.resolve("x.png");
+    double[] loss = smoothLoss(3000);
+    assertThatThrownBy(() -> Figures.lossCurve(out, loss, rows, TRAINING_ROWS, keptStep, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+    if (keptStep == 0) {
+      assertThatThrownBy(() -> Figures.lossCurve(out, loss, HELD_OUT, rows, 0, null))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("trainingRows")
+          .hasMessageContaining(message);
+    }
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void missingEvaluationArraysAreNamed() {
+    Path out = dir.resolve("x.png");
+    assertThatThrownBy(() -> Figures.lossCurve(out, smoothLoss(10), null, new double[0][], 0, null))
+        .isInstanceOf(NullPointerException.class).hasMessage("heldOut");
+    assertThatThrownBy(() -> Figures.lossCurve(out, smoothLoss(10), new double[0][], null, 0, null))
+        .isInstanceOf(NullPointerException.class).hasMessage("trainingRows");
+    assertThatThrownBy(() -> Figures.lossCurve(out, smoothLoss(10), new double[][] {null}, new double[0][], 0,
+        null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("heldOut[0]");
+  }
+
   @Test
   void movingAverageIsTheTrailingWindowMeanAndSkipsWindowsWithNonFiniteLosses() {
     double[] v = {1, 2, 3, 4, Double.NaN, 6, 7, 8};
@@ -396,6 +569,95 @@ class FiguresTest {
       xt[i] = (1 - t) * x0[i] + t * x1[i];
     }
     return xt;
+  }
+
+  /** A noise-free loss falling from 20 towards 10. */
+  private static double[] smoothLoss(int n) {
+    double[] loss = new double[n];
+    for (int i = 0; i < n; i++) {
+      loss[i] = 10 + 10 * Math.exp(-i / 500.0);
+    }
+    return loss;
+  }
+
+  /** The first row from the top of the plot, in the pixel column at {@code x}, whose colour passes. */
+  private static int topmost(BufferedImage img, double x, Rectangle2D plot,
+      java.util.function.Predicate<Color> test) {
+    for (int y = (int) plot.getY(); y < plot.getMaxY(); y++) {
+      if (test.test(Pixels.at(img, x, y))) {
+        return y;
+      }
+    }
+    return Integer.MAX_VALUE;
+  }
+
+  /** Share of the plot's rows with a dark grey pixel within 1 px of column {@code x}. */
+  private static double darkRows(BufferedImage img, double x, Rectangle2D plot) {
+    int dark = 0;
+    int rows = 0;
+    for (int y = (int) plot.getY() + 1; y < plot.getMaxY() - 1; y++) {
+      rows++;
+      for (int dx = -1; dx <= 1; dx++) {
+        if (Pixels.greyDarkerThan(Pixels.at(img, x + dx, y), 110)) {
+          dark++;
+          break;
+        }
+      }
+    }
+    return (double) dark / rows;
+  }
+
+  /** Dark grey pixels (text) in the box from {@code (x0, y0)} to {@code (x1, y1)}. */
+  private static int darkPixels(BufferedImage img, double x0, double y0, double x1, double y1) {
+    int n = 0;
+    for (int y = (int) y0; y < y1; y++) {
+      for (int x = (int) x0; x < x1; x++) {
+        if (Pixels.greyDarkerThan(Pixels.at(img, x, y), 110)) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** Dark grey pixels 6.5 to 9.5 px from {@code (x, y)} and more than 3 px left or right of it. */
+  private static int ringInk(BufferedImage img, double x, double y) {
+    int n = 0;
+    for (int py = (int) y - 10; py <= y + 10; py++) {
+      for (int px = (int) x - 10; px <= x + 10; px++) {
+        double d = Math.hypot(px + 0.5 - x, py + 0.5 - y);
+        if (d >= 6.5 && d <= 9.5 && Math.abs(px + 0.5 - x) > 3
+            && Pixels.greyDarkerThan(Pixels.at(img, px, py), 110)) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  /** Distance in pixels from {@code (x, y)} to the polyline through the rows {@code {step, loss}}. */
+  private static double distanceToPolyline(Axes ax, double[][] rows, double x, double y) {
+    double best = Double.POSITIVE_INFINITY;
+    for (int i = 0; i + 1 < rows.length; i++) {
+      java.awt.geom.Line2D seg = new java.awt.geom.Line2D.Double(ax.px(rows[i][0]), ax.py(rows[i][1]),
+          ax.px(rows[i + 1][0]), ax.py(rows[i + 1][1]));
+      best = Math.min(best, seg.ptSegDist(x, y));
+    }
+    return best;
+  }
+
+  private static boolean sameImage(BufferedImage a, BufferedImage b) {
+    if (a.getWidth() != b.getWidth() || a.getHeight() != b.getHeight()) {
+      return false;
+    }
+    for (int y = 0; y < a.getHeight(); y++) {
+      for (int x = 0; x < a.getWidth(); x++) {
+        if (a.getRGB(x, y) != b.getRGB(x, y)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private static double[] decayingLoss(int n) {

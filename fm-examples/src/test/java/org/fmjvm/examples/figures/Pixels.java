@@ -27,6 +27,11 @@ final class Pixels {
     return c.getRed() > c.getGreen() + 35 && c.getGreen() > c.getBlue() + 25;
   }
 
+  /** Red dominates: a held-out loss marker. */
+  static boolean reddish(Color c) {
+    return c.getRed() > c.getGreen() + 80 && c.getRed() > c.getBlue() + 80;
+  }
+
   /** Blue dominates: a source point or an arrow. */
   static boolean bluish(Color c) {
     return c.getBlue() > c.getRed() + 35;
