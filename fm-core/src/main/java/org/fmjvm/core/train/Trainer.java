@@ -19,7 +19,6 @@ import org.fmjvm.api.path.PathSample;
 import org.fmjvm.api.path.ProbabilityPath;
 import org.fmjvm.api.path.TimeSampler;
 import org.fmjvm.api.random.Rng;
-import org.fmjvm.api.solver.SolveOptions;
 import org.fmjvm.api.train.StepEnd;
 import org.fmjvm.api.train.TrainingEnd;
 import org.fmjvm.api.train.TrainingListener;
@@ -27,7 +26,6 @@ import org.fmjvm.api.train.TrainingStart;
 import org.fmjvm.api.train.ValidationEnd;
 import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.GaussianSource;
-import org.fmjvm.core.likelihood.Likelihood;
 
 /**
  * The conditional flow-matching loop. Each step, inside its own tensor scope: draw
@@ -190,12 +188,10 @@ public final class Trainer {
             if (validation != null && ((step + 1) % validation.every() == 0 || step + 1 == steps)) {
                 double heldOutLoss = heldOutDraws.loss(model);
                 double trainLoss = trainDraws.loss(model);
-                Double heldOutNll = null;
-                Double trainNll = null;
-                if (validation.hasLikelihood()) {
-                    heldOutNll = nll(model, validation, validation.heldOut(), validation.heldOutLogDet());
-                    trainNll = nll(model, validation, validation.train(), validation.trainLogDet());
-                }
+                Validation.Nll nll = validation.hasLikelihood() ? nll(model, validation, validationRng.split("probes"))
+                        : null;
+                Double heldOutNll = nll == null ? null : nll.heldOut();
+                Double trainNll = nll == null ? null : nll.train();
                 boolean best = heldOutLoss < bestLoss;
                 if (best) {
                     bestLoss = heldOutLoss;
@@ -220,23 +216,15 @@ public final class Trainer {
         return new TrainingResult(losses, finalLoss, wall, evaluations, bestWeights);
     }
 
-    /** Mean negative log-likelihood of rows in the data's units: {@code -(mean log p(z) + mean log|det dz/dx|)}. */
-    private Double nll(TrainableModel model, Validation validation, float[] rows, double meanLogDet) {
+    /** The held-out and training-subset NLLs of the current weights, with the run's estimator, or nulls. */
+    private Validation.Nll nll(TrainableModel model, Validation validation, Rng probes) {
         if (source.logDensity().isEmpty()) {
             return null;
         }
-        double[] logp;
         // an inference copy of the weights: its backward passes skip the parameters' gradients
         try (VelocityModel copy = backend.newModel(model.spec(), model.weights())) {
-            logp = new Likelihood(copy, validation.nllSolver(), source).logDensity(rows, rows.length / model.spec()
-                    .dim(), SolveOptions.steps(validation.nllSteps()));
+            return validation.nll(copy, source, validation.nllProbes() == 0 ? null : probes);
         }
-        double sum = 0;
-        for (double v : logp) {
-            sum += v;
-        }
-        double nll = -(sum / logp.length + meanLogDet);
-        return Double.isFinite(nll) ? nll : null;
     }
 
     /**

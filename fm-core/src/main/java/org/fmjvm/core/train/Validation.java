@@ -3,7 +3,12 @@ package org.fmjvm.core.train;
 import java.util.Objects;
 
 import org.fmjvm.api.error.ConfigurationException;
+import org.fmjvm.api.model.VelocityModel;
+import org.fmjvm.api.random.Rng;
 import org.fmjvm.api.solver.OdeSolver;
+import org.fmjvm.api.solver.SolveOptions;
+import org.fmjvm.core.data.Dataset;
+import org.fmjvm.core.likelihood.Likelihood;
 
 /**
  * What a training run evaluates on rows it does not train on, and how often: the CFM loss on the
@@ -27,11 +32,13 @@ public final class Validation {
     private final boolean keepBest;
     private final OdeSolver nllSolver;
     private final int nllSteps;
+    private final int nllProbes;
     private final double heldOutLogDet;
     private final double trainLogDet;
 
     private Validation(float[] heldOut, float[] train, int dim, int every, boolean keepBest, OdeSolver nllSolver,
-            int nllSteps, double heldOutLogDet, double trainLogDet) {
+            int nllSteps, int nllProbes, double heldOutLogDet, double trainLogDet) {
+        this.nllProbes = nllProbes;
         this.heldOut = heldOut;
         this.train = train;
         this.dim = dim;
@@ -67,28 +74,86 @@ public final class Validation {
         if (every < 1) {
             throw new ConfigurationException("validation interval must be >= 1 step, got " + every);
         }
-        return new Validation(heldOut.clone(), trainSubset.clone(), dim, every, false, null, 0, 0, 0);
+        return new Validation(heldOut.clone(), trainSubset.clone(), dim, every, false, null, 0, 0, 0, 0);
     }
 
     /** @return this evaluation, keeping the weights of the lowest held-out loss */
     public Validation keepingBest() {
-        return new Validation(heldOut, train, dim, every, true, nllSolver, nllSteps, heldOutLogDet, trainLogDet);
+        return new Validation(heldOut, train, dim, every, true, nllSolver, nllSteps, nllProbes, heldOutLogDet,
+                trainLogDet);
     }
 
     /**
      * Adds each set's mean negative log-likelihood to every evaluation (see
-     * {@link org.fmjvm.core.likelihood.Likelihood}; needs a source with a density).
+     * {@link Likelihood}; needs a source with a density), with the exact divergence.
      *
      * @param solver the solver of the backward integration
      * @param steps its steps
      * @return this evaluation with likelihoods
      */
     public Validation withLikelihood(OdeSolver solver, int steps) {
+        return withLikelihood(solver, steps, 0);
+    }
+
+    /**
+     * Adds each set's mean negative log-likelihood to every evaluation, with the exact divergence
+     * ({@code probes = 0}) or Hutchinson's estimate with that many Rademacher probes per row (the
+     * same probes at every evaluation; see {@link Likelihood#hutchinson}), which costs
+     * {@code probes} backward passes per velocity evaluation instead of one per dimension.
+     *
+     * @param solver the solver of the backward integration
+     * @param steps its steps
+     * @param probes 0 for the exact divergence, else Hutchinson's probes per row
+     * @return this evaluation with likelihoods
+     */
+    public Validation withLikelihood(OdeSolver solver, int steps, int probes) {
         Objects.requireNonNull(solver, "solver");
         if (steps < 1) {
             throw new ConfigurationException("likelihood steps must be >= 1, got " + steps);
         }
-        return new Validation(heldOut, train, dim, every, keepBest, solver, steps, heldOutLogDet, trainLogDet);
+        if (probes < 0) {
+            throw new ConfigurationException("Hutchinson probes must be >= 0 (0 = exact divergence), got " + probes);
+        }
+        return new Validation(heldOut, train, dim, every, keepBest, solver, steps, probes, heldOutLogDet, trainLogDet);
+    }
+
+    /**
+     * Mean negative log-likelihoods per row in nats, in the data's units.
+     *
+     * @param train over the training subset
+     * @param heldOut over the held-out rows
+     */
+    public record Nll(double train, double heldOut) {
+    }
+
+    /**
+     * The mean negative log-likelihood of both sets under a model,
+     * {@code -(mean log p(z) + mean log|det dz/dx|)}, with this evaluation's solver.
+     *
+     * @param model the model (an inference model: its backward passes need no parameter gradients)
+     * @param source the source in the model's coordinates, with a density
+     * @param probes the generator of Hutchinson's probes, or {@code null} for the exact divergence
+     * @return both means, or {@code null} if a mean is not finite
+     * @throws IllegalStateException without {@link #withLikelihood}
+     */
+    public Nll nll(VelocityModel model, Dataset source, Rng probes) {
+        if (nllSolver == null) {
+            throw new IllegalStateException("this evaluation computes no likelihoods: use withLikelihood");
+        }
+        Likelihood exact = new Likelihood(model, nllSolver, source);
+        Likelihood lik = probes == null ? exact : exact.hutchinson(Math.max(1, nllProbes), probes);
+        double heldOutNll = -(mean(lik.logDensity(heldOut, heldOutRows(), SolveOptions.steps(nllSteps)))
+                + heldOutLogDet);
+        double trainNll = -(mean(lik.logDensity(train, trainRows(), SolveOptions.steps(nllSteps))) + trainLogDet);
+        return Double.isFinite(heldOutNll) && Double.isFinite(trainNll) ? new Nll(trainNll, heldOutNll) : null;
+    }
+
+    private static double mean(double[] v) {
+        double sum = 0;
+        for (double x : v) {
+            sum += x;
+        }
+        return sum / v.length;
     }
 
     /**
@@ -101,7 +166,7 @@ public final class Validation {
             throw new ConfigurationException("mean log-determinants must be finite, got " + heldOutMeanLogDet + " and "
                     + trainMeanLogDet);
         }
-        return new Validation(heldOut, train, dim, every, keepBest, nllSolver, nllSteps, heldOutMeanLogDet,
+        return new Validation(heldOut, train, dim, every, keepBest, nllSolver, nllSteps, nllProbes, heldOutMeanLogDet,
                 trainMeanLogDet);
     }
 
@@ -143,26 +208,16 @@ public final class Validation {
         return nllSolver != null;
     }
 
-    OdeSolver nllSolver() {
-        return nllSolver;
-    }
-
-    int nllSteps() {
-        return nllSteps;
-    }
-
-    double heldOutLogDet() {
-        return heldOutLogDet;
-    }
-
-    double trainLogDet() {
-        return trainLogDet;
+    /** @return 0 when evaluations use the exact divergence, else Hutchinson's probes per row */
+    public int nllProbes() {
+        return nllProbes;
     }
 
     /** @return one line for run summaries */
     public String describe() {
         return heldOutRows() + " held-out rows (and " + trainRows() + " training rows) evaluated every " + every
                 + " steps" + (nllSolver != null ? ", with likelihoods (" + nllSolver.describe().split(" ")[0] + ", "
-                + nllSteps + " steps)" : "") + (keepBest ? ", keeping the best weights" : "");
+                + nllSteps + " steps, " + (nllProbes == 0 ? "exact divergence" : "Hutchinson, " + nllProbes + " probe"
+                + (nllProbes == 1 ? "" : "s")) + ")" : "") + (keepBest ? ", keeping the best weights" : "");
     }
 }

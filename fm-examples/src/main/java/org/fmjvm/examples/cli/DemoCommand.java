@@ -41,6 +41,7 @@ import org.fmjvm.core.metrics.TableReport;
 import org.fmjvm.core.normalize.Normalizer;
 import org.fmjvm.core.sample.Sampler;
 import org.fmjvm.core.train.TrainingData;
+import org.fmjvm.core.train.Validation;
 import org.fmjvm.examples.figures.Bounds;
 import org.fmjvm.examples.figures.Figures;
 import org.fmjvm.examples.figures.TableFigures;
@@ -177,8 +178,16 @@ final class DemoCommand implements Callable<Integer> {
                                 "Learned velocity field v(t, x)")));
                     }
                 }
+                List<ValidationEnd> evaluations = trained.result().validation();
+                double[][] heldOutLosses = evaluations.stream().map(e -> new double[] {e.step(), e.heldOutLoss()})
+                        .toArray(double[][]::new);
+                double[][] trainLosses = evaluations.stream().map(e -> new double[] {e.step(), e.trainLoss()})
+                        .toArray(double[][]::new);
+                int kept = trained.info().heldOut() == null ? 0 : trained.info().heldOut().weightsStep();
                 figures.add(figure(folder.resolve("loss.png"), p -> Figures.lossCurve(p, trained.result().losses(),
-                        "Training loss (CFM regression, batch " + trained.info().batch() + ")")));
+                        heldOutLosses, trainLosses, kept, "Training loss (CFM regression, batch "
+                                + trained.info().batch() + ")" + (evaluations.isEmpty() ? ""
+                                        : " and the loss on held-out rows"))));
 
                 QualityReport quality = table != null ? null
                         : QualityReport.builder(data, generated).build(rng.split("metrics"));
@@ -329,18 +338,20 @@ final class DemoCommand implements Callable<Integer> {
         m.put("fraction", h.fraction());
         m.put("rows", h.rows());
         m.put("weights_step", h.weightsStep());
+        Validation.Nll exact = trained.exactNll();
         Map<String, Object> train = new LinkedHashMap<>();
         train.put("cfm_loss", v.trainLoss());
-        if (v.trainNll() != null) {
-            train.put("nll_nats", v.trainNll());
-        }
         Map<String, Object> held = new LinkedHashMap<>();
         held.put("cfm_loss", v.heldOutLoss());
-        if (v.heldOutNll() != null) {
-            held.put("nll_nats", v.heldOutNll());
+        if (exact != null) {
+            train.put("nll_nats", exact.train());
+            held.put("nll_nats", exact.heldOut());
         }
         m.put("training_rows", train);
         m.put("held_out_rows", held);
+        m.put("nll", "exact: rk4, " + Runs.VALIDATION_NLL_STEPS + " steps; the evaluations' NLLs use "
+                + (trained.info().model().dim() <= Runs.EXACT_NLL_MAX_DIM ? "the exact divergence"
+                        : "Hutchinson's estimate with one probe"));
         m.put("evaluations", trained.result().validation());
         return Optional.of(m);
     }

@@ -40,9 +40,11 @@ final class Runs {
         private final TrainingResult result;
         private final CheckpointInfo info;
         private final double medianStepMillis;
+        private final Validation.Nll exactNll;
 
         Trained(TrainableModel model, VelocityModel best, TrainingResult result, CheckpointInfo info,
-                double medianStepMillis) {
+                double medianStepMillis, Validation.Nll exactNll) {
+            this.exactNll = exactNll;
             this.model = model;
             this.best = best;
             this.result = result;
@@ -70,6 +72,14 @@ final class Runs {
             return info;
         }
 
+        /**
+         * @return the exact mean negative log-likelihoods of the saved weights on the training subset
+         *     and the held-out rows, or {@code null} without held-out rows or a source density
+         */
+        Validation.Nll exactNll() {
+            return exactNll;
+        }
+
         /** @return the median wall time of one training step */
         double medianStepMillis() {
             return medianStepMillis;
@@ -89,6 +99,13 @@ final class Runs {
 
     /** Steps of the likelihood's backward solve during held-out evaluation ({@value}, with {@code rk4}). */
     static final int VALIDATION_NLL_STEPS = 10;
+
+    /**
+     * Up to this model dimension the held-out evaluations use the exact divergence; above it, one
+     * backward pass per dimension costs too much at every evaluation, so they use Hutchinson's
+     * estimate with one probe, and only the saved weights get the exact likelihood at the end.
+     */
+    static final int EXACT_NLL_MAX_DIM = 4;
 
     /**
      * Trains a fresh model on prepared data with a progress display, evaluating on held-out rows
@@ -114,7 +131,8 @@ final class Runs {
             validation = data.validation(dataOptions.every(config.steps()));
             if (data.source().logDensity().isPresent()) {
                 OdeSolver rk4 = fm.registry().select(ComponentKind.SOLVER, ComponentChoice.of("rk4")).create();
-                validation = validation.withLikelihood(rk4, VALIDATION_NLL_STEPS);
+                validation = validation.withLikelihood(rk4, VALIDATION_NLL_STEPS,
+                        data.modelDim() <= EXACT_NLL_MAX_DIM ? 0 : 1);
             }
             if (keepBest) {
                 validation = validation.keepingBest();
@@ -122,6 +140,7 @@ final class Runs {
         }
         TrainableModel model = fm.newTrainableModel(spec, optimizer);
         VelocityModel best = null;
+        Validation.Nll exactNll = null;
         try {
             TrainingResult result = fm.trainer(data).train(model, config, validation,
                     List.of(TerminalProgress.create(), clock));
@@ -129,11 +148,23 @@ final class Runs {
             if (validation != null) {
                 ValidationEnd chosen = (validation.keepBest() ? result.bestValidation() : result.lastValidation())
                         .orElseThrow();
-                heldOut = new CheckpointInfo.HeldOut(data.validationFraction(), data.heldOutCount(), chosen.step(),
-                        chosen.heldOutLoss(), chosen.heldOutNll());
                 if (validation.keepBest()) {
                     best = fm.loadModel(spec, result.bestWeights());
                 }
+                if (validation.hasLikelihood()) {
+                    if (validation.nllProbes() == 0) {
+                        exactNll = chosen.heldOutNll() == null ? null
+                                : new Validation.Nll(chosen.trainNll(), chosen.heldOutNll());
+                    } else if (best != null) {
+                        exactNll = validation.nll(best, data.source(), null);
+                    } else {
+                        try (VelocityModel last = fm.loadModel(spec, model.weights())) {
+                            exactNll = validation.nll(last, data.source(), null);
+                        }
+                    }
+                }
+                heldOut = new CheckpointInfo.HeldOut(data.validationFraction(), data.heldOutCount(), chosen.step(),
+                        chosen.heldOutLoss(), exactNll == null ? null : exactNll.heldOut());
             }
             List<String> columns = data.raw() instanceof CsvDataset t ? t.columnNames() : List.of();
             CheckpointInfo info = CheckpointInfo.of(spec, fm.component(ComponentKind.PATH),
@@ -142,7 +173,7 @@ final class Runs {
                     optimizer, fm.component(ComponentKind.BACKEND).name(),
                     new CheckpointInfo.TrainingSummary(result.finalLoss(), result.wallSeconds()), Instant.now())
                     .withTable(data.normalizer(), heldOut, columns);
-            return new Trained(model, best, result, info, clock.medianMillis(1));
+            return new Trained(model, best, result, info, clock.medianMillis(1), exactNll);
         } catch (RuntimeException e) {
             model.close();
             if (best != null) {
@@ -164,8 +195,9 @@ final class Runs {
         }
         ValidationEnd v = trained.result().validation().stream().filter(e -> e.step() == h.weightsStep()).findFirst()
                 .orElseThrow();
-        String nll = v.heldOutNll() == null ? "" : String.format(java.util.Locale.ROOT,
-                ", mean NLL %.4f nats (training rows %.4f)", v.heldOutNll(), v.trainNll());
+        Validation.Nll exact = trained.exactNll();
+        String nll = exact == null ? "" : String.format(java.util.Locale.ROOT,
+                ", mean NLL %.4f nats (training rows %.4f)", exact.heldOut(), exact.train());
         return java.util.Optional.of(String.format(java.util.Locale.ROOT,
                 "held-out %d rows at step %d%s: CFM loss %.4f (training rows %.4f)%s", h.rows(), h.weightsStep(),
                 h.weightsStep() == trained.info().steps() ? "" : " (the best; kept)", v.heldOutLoss(),
