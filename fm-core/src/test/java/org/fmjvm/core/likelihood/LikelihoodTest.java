@@ -21,6 +21,7 @@ import org.fmjvm.core.FmConfig;
 import org.fmjvm.core.FmRuntime;
 import org.fmjvm.core.data.Datasets;
 import org.fmjvm.core.data.GaussianSource;
+import org.fmjvm.core.normalize.Normalizer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -207,6 +208,54 @@ class LikelihoodTest {
             // one probe: each row's estimate is off (e^T A e has the off-diagonal terms), but not on average
             assertThat(sd).isGreaterThan(0.1);
             assertThat(Math.abs(mean)).isLessThan(4 * sd / Math.sqrt(rows));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"djl", "tf"})
+    void throughAScalerTheLikelihoodIsThatOfTheScaledPointsPlusTheKnownLogDeterminant(String backend) {
+        // four columns, the third constant: standard scaling keeps three, the model's dimension
+        int rows = 200;
+        float[] u = Rng.seeded(6).normals(rows * 3);
+        float[] table = new float[rows * 4];
+        double[] scale = {0.01, 1, 0, 500};
+        double[] shift = {3, -1, 7, 1e4};
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0, k = 0; c < 4; c++) {
+                table[r * 4 + c] = (float) (shift[c] + (c == 2 ? 0 : scale[c] * u[r * 3 + k++]));
+            }
+        }
+        Normalizer n = Normalizer.fit(Normalizer.Kind.STANDARD, table, rows, 4, java.util.Set.of());
+        // log|det dz/dx| = -sum over kept columns of log(population std), computed here from the rows
+        double logDet = 0;
+        for (int c : new int[] {0, 1, 3}) {
+            double mean = 0;
+            for (int r = 0; r < rows; r++) {
+                mean += table[r * 4 + c];
+            }
+            mean /= rows;
+            double ss = 0;
+            for (int r = 0; r < rows; r++) {
+                ss += (table[r * 4 + c] - mean) * (table[r * 4 + c] - mean);
+            }
+            logDet -= 0.5 * Math.log(ss / rows);
+        }
+        float[] offSupport = table.clone();
+        offSupport[4 * 5 + 2] = 7.5f;
+        try (FmRuntime fm = FlowMatching.bootstrap(FmConfig.defaults().withBackend(ComponentChoice.of(backend))
+                .withSolver(ComponentChoice.of("rk4")));
+                VelocityModel model = fm.loadModel(spec(), linearField())) {
+            Likelihood lik = new Likelihood(model, fm.solver(), new GaussianSource(3));
+            double[] data = lik.logDensity(table, rows, n, SolveOptions.steps(20));
+            float[] z = n.transform(table, rows);
+            double[] scaled = lik.logDensity(z, rows, SolveOptions.steps(20));
+            for (int r = 0; r < rows; r++) {
+                assertThat(data[r]).isCloseTo(scaled[r] + logDet, within(1e-9 * Math.abs(logDet) + 1e-12));
+                assertThat(scaled[r]).isCloseTo(exact(z, r), within(2e-4));
+            }
+            double[] off = lik.logDensity(offSupport, rows, n, SolveOptions.steps(20));
+            assertThat(off[5]).isEqualTo(Double.NEGATIVE_INFINITY);
+            assertThat(off[4]).isEqualTo(data[4]);
         }
     }
 
