@@ -130,8 +130,10 @@ final class DemoCommand implements Callable<Integer> {
             stdout.println("data: " + prepared.data().describe() + (prepared.heldOutCount() > 0
                     ? "; " + prepared.heldOutCount() + " rows held out" : ""));
             stdout.flush();
-            boolean planar = data.dim() == 2;
             boolean identity = prepared.normalizer().kind() == Normalizer.Kind.NONE;
+            // the tutorial's point plots share one scale on both axes: they show data in its own units,
+            // which a scaled table's columns are not (its figures are the table figures below)
+            boolean planar = data.dim() == 2 && identity;
             float[] target = data.sample(samples, rng.split("figure-target"));
             float[] pairX0 = from.sample(pairs, rng.split("figure-pairs-source"));
             float[] pairX1 = data.sample(pairs, rng.split("figure-pairs-target"));
@@ -163,20 +165,13 @@ final class DemoCommand implements Callable<Integer> {
                                     samples, fm.solver().describe().split(" ")[0], odeSteps, samples), bounds)));
                     Trajectory traj = trajectories(fm, sampler, rng);
                     float[][] states = traj.states().toArray(new float[0][]);
-                    if (!identity) {
-                        for (int k = 0; k < states.length; k++) {
-                            states[k] = prepared.normalizer().inverse(states[k], trajectories);
-                        }
-                    }
                     figures.add(figure(folder.resolve("trajectories.png"), p -> Figures.trajectories(p, states,
                             traj.times(), String.format(Locale.ROOT, "%,d trajectories of dx/dt = v(t, x) from t = 0 to t = 1",
                                     trajectories), bounds)));
-                    if (identity) {
-                        figures.add(figure(folder.resolve("velocity-field.png"), p -> Figures.velocityField(p,
-                                new double[] {0, 0.25, 0.5, 0.75, 1}, grid(fm.backend(), vm), bounds,
-                                java.util.Arrays.copyOf(target, Math.min(target.length, 2000 * 2)),
-                                "Learned velocity field v(t, x)")));
-                    }
+                    figures.add(figure(folder.resolve("velocity-field.png"), p -> Figures.velocityField(p,
+                            new double[] {0, 0.25, 0.5, 0.75, 1}, grid(fm.backend(), vm), bounds,
+                            java.util.Arrays.copyOf(target, Math.min(target.length, 2000 * 2)),
+                            "Learned velocity field v(t, x)")));
                 }
                 List<ValidationEnd> evaluations = trained.result().validation();
                 double[][] heldOutLosses = evaluations.stream().map(e -> new double[] {e.step(), e.heldOutLoss()})
