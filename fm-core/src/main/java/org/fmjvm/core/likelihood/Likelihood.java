@@ -46,9 +46,23 @@ public final class Likelihood {
     private final Dataset sourceSet;
     private final LogDensity source;
     private final String sourceName;
-    /** Rademacher probes per point for Hutchinson's estimator, 0 for the exact divergence. */
+    /** Probes per point for Hutchinson's estimator, 0 for the exact divergence. */
     private final int probes;
     private final Rng probeRng;
+    private final Probe probeKind;
+
+    /** The distribution of Hutchinson's probe vectors; both have {@code E[e e^T] = I}. */
+    public enum Probe {
+        /** Independent signs, +1 or -1 with equal chance: the estimator of smallest variance for a fixed Jacobian. */
+        RADEMACHER,
+        /** Independent standard normal coordinates. */
+        GAUSSIAN;
+
+        /** @return the lower-case name used on the command line */
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /**
      * @param model the learned velocity field
@@ -57,12 +71,14 @@ public final class Likelihood {
      * @throws ConfigurationException if the source has no density or a dimension other than the model's
      */
     public Likelihood(VelocityModel model, OdeSolver solver, Dataset source) {
-        this(model, solver, source, 0, null);
+        this(model, solver, source, 0, null, Probe.RADEMACHER);
     }
 
-    private Likelihood(VelocityModel model, OdeSolver solver, Dataset source, int probes, Rng probeRng) {
+    private Likelihood(VelocityModel model, OdeSolver solver, Dataset source, int probes, Rng probeRng,
+            Probe probeKind) {
         this.probes = probes;
         this.probeRng = probeRng;
+        this.probeKind = probeKind;
         this.model = Objects.requireNonNull(model, "model");
         this.solver = Objects.requireNonNull(solver, "solver");
         Objects.requireNonNull(source, "source");
@@ -90,11 +106,24 @@ public final class Likelihood {
      * @return the estimating likelihood
      */
     public Likelihood hutchinson(int probes, Rng rng) {
+        return hutchinson(probes, rng, Probe.RADEMACHER);
+    }
+
+    /**
+     * As {@link #hutchinson(int, Rng)}, with probes of the given distribution.
+     *
+     * @param probes probes per point, {@code >= 1}
+     * @param rng where the probes come from
+     * @param kind Rademacher or Gaussian probes
+     * @return the estimating likelihood
+     */
+    public Likelihood hutchinson(int probes, Rng rng, Probe kind) {
         if (probes < 1) {
             throw new ConfigurationException("Hutchinson's estimator needs >= 1 probe, got " + probes);
         }
         Objects.requireNonNull(rng, "rng");
-        return new Likelihood(model, solver, sourceSet, probes, rng);
+        Objects.requireNonNull(kind, "kind");
+        return new Likelihood(model, solver, sourceSet, probes, rng, kind);
     }
 
     /**
@@ -161,7 +190,8 @@ public final class Likelihood {
                 Tensor[] probeTensors = new Tensor[probes];
                 Rng chunkRng = probes == 0 ? null : probeRng.split(from / CHUNK);
                 for (int k = 0; k < probes; k++) {
-                    probeTensors[k] = backend.fromArray(rademacher(n * d, chunkRng), n, d);
+                    probeTensors[k] = backend.fromArray(probeKind == Probe.GAUSSIAN ? chunkRng.normals(n * d)
+                            : rademacher(n * d, chunkRng), n, d);
                 }
                 end = solver.solve(augmentedField(probeTensors), backend.fromArray(state, n, d + 1), backwards).x()
                         .toFloatArray();
@@ -235,7 +265,7 @@ public final class Likelihood {
 
     /** @return one line for logs, e.g. {@code exact divergence, rk4 backwards from t = 1 to 0} */
     public String describe() {
-        return (probes == 0 ? "exact divergence, " : "Hutchinson's divergence estimate (" + probes + " Rademacher probe"
+        return (probes == 0 ? "exact divergence, " : "Hutchinson's divergence estimate (" + probes + " " + probeKind.id() + " probe"
                 + (probes == 1 ? "" : "s") + "), ") + solver.describe() + ", backwards from t = 1 to t = 0, source " + sourceName;
     }
 }
