@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
             + " DJL) or TensorFlow (backend tf, through TensorFlow Java); choose with --backend NAME.",
             "Paths, couplings, solvers and backends are plugins chosen by name: fm list shows them."},
         subcommands = {DemoCommand.class, TrainCommand.class, SampleCommand.class, EvaluateCommand.class,
-            LikelihoodCommand.class,
+            LikelihoodCommand.class, CompareCommand.class,
             ListCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class FmCommand implements Runnable {
 

@@ -889,12 +889,35 @@ public final class Figures {
    */
   public static void qualityVsNfe(Path out, Map<String, double[][]> series, double floorMean, double floorLow,
       double floorHigh, String yLabel, String title) throws IOException {
+    qualityVs(out, series, floorMean, floorLow, floorHigh, "NFE (velocity evaluations)", yLabel, title);
+  }
+
+  /**
+   * As {@link #qualityVsNfe}, with another quantity on the (log) x axis, e.g. wall time.
+   *
+   * @param out the PNG file to write
+   * @param series series name to rows {@code {x, value}}, {@code x > 0}
+   * @param floorMean mean of the noise floor, or {@code NaN} for none
+   * @param floorLow lower end of the band
+   * @param floorHigh upper end of the band
+   * @param xLabel label of the x axis, e.g. {@code "wall time (s)"}
+   * @param yLabel label of the y axis
+   * @param title title, or {@code null}
+   * @throws IOException if the file cannot be written
+   */
+  public static void qualityVs(Path out, Map<String, double[][]> series, double floorMean, double floorLow,
+      double floorHigh, String xLabel, String yLabel, String title) throws IOException {
     Objects.requireNonNull(out, "out");
-    Png.write(out, renderQualityVsNfe(series, floorMean, floorLow, floorHigh, yLabel, title).image());
+    Png.write(out, renderQualityVs(series, floorMean, floorLow, floorHigh, xLabel, yLabel, title).image());
   }
 
   static Rendered renderQualityVsNfe(Map<String, double[][]> series, double floorMean, double floorLow,
       double floorHigh, String yLabel, String title) {
+    return renderQualityVs(series, floorMean, floorLow, floorHigh, "NFE (velocity evaluations)", yLabel, title);
+  }
+
+  static Rendered renderQualityVs(Map<String, double[][]> series, double floorMean, double floorLow,
+      double floorHigh, String xLabel, String yLabel, String title) {
     Objects.requireNonNull(series, "series");
     boolean noFloor = Double.isNaN(floorMean) && Double.isNaN(floorLow) && Double.isNaN(floorHigh);
     if (!noFloor && (!Double.isFinite(floorMean) || !Double.isFinite(floorLow) || !Double.isFinite(floorHigh)
@@ -932,7 +955,7 @@ public final class Figures {
     LogAxis xAxis = LogAxis.covering(xs.stream().mapToDouble(Double::doubleValue).toArray());
     LogAxis yAxis = LogAxis.covering(ys.stream().mapToDouble(Double::doubleValue).toArray());
 
-    XYChart chart = Charts.chart(QUALITY_WIDTH, QUALITY_HEIGHT, title, "NFE (velocity evaluations)", yLabel);
+    XYChart chart = Charts.chart(QUALITY_WIDTH, QUALITY_HEIGHT, title, xLabel, yLabel);
     Charts.xLog(chart, xAxis);
     Charts.yLog(chart, yAxis);
     if (!noFloor) {

@@ -1,0 +1,223 @@
+package org.fmjvm.examples.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.fmjvm.api.Backend;
+import org.fmjvm.api.Tensor;
+import org.fmjvm.api.TensorScope;
+import org.fmjvm.api.error.ConfigurationException;
+import org.fmjvm.api.model.VelocityModel;
+import org.fmjvm.api.random.Rng;
+import org.fmjvm.api.solver.OdeSolver;
+import org.fmjvm.api.solver.SolveOptions;
+import org.fmjvm.api.spi.ComponentFactory;
+import org.fmjvm.api.spi.ComponentKind;
+import org.fmjvm.core.ComponentChoice;
+import org.fmjvm.core.FlowMatching;
+import org.fmjvm.core.FmConfig;
+import org.fmjvm.core.FmRuntime;
+import org.fmjvm.core.checkpoint.CheckpointInfo;
+import org.fmjvm.core.checkpoint.Checkpoints;
+import org.fmjvm.core.data.Dataset;
+import org.fmjvm.core.data.Datasets;
+import org.fmjvm.core.io.AtomicFiles;
+import org.fmjvm.core.metrics.QualityReport;
+import org.fmjvm.core.sample.Sampler;
+import org.fmjvm.core.train.TrainingData;
+import org.fmjvm.examples.figures.Figures;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code fm compare}: the solver harness. For one trained model, every solver at several budgets:
+ * the quality of its samples (energy distance and sliced W2 against the target, next to their
+ * noise floors), the velocity evaluations it actually used and its wall time, as a table, a CSV
+ * file and two figures (quality against NFE and against wall time).
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Compare ODE solvers on one trained model: sample with each solver at several budgets and"
+            + " score the samples; print a table and write compare.csv, quality-vs-nfe.png and quality-vs-time.png.",
+            "Without --checkpoint it uses demo-out/checkpoint, training the demo's model there first if it is"
+                + " missing."})
+final class CompareCommand implements Callable<Integer> {
+
+    /** Where the demo writes its checkpoint, used when no --checkpoint is given. */
+    static final Path DEMO_CHECKPOINT = Path.of("demo-out", "checkpoint");
+
+    @Option(names = "--checkpoint", paramLabel = "DIR", description = "The model to compare solvers on.")
+    Path checkpoint;
+
+    @Option(names = "--dataset", paramLabel = "NAME|FILE.csv",
+            description = "The target the samples are scored against (default: the data the checkpoint was trained on).")
+    String dataset;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "compare-out",
+            description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--solvers", paramLabel = "NAMES", split = ",",
+            description = "Solvers to compare, by name (default: every solver fm list shows).")
+    List<String> solvers = new ArrayList<>();
+
+    @Option(names = "--nfe", paramLabel = "BUDGETS", split = ",", defaultValue = "1,2,4,8,16,32,64,128",
+            description = "Velocity evaluations per sample for fixed-step solvers; a solver whose step needs more than"
+                    + " a budget skips it (default: ${DEFAULT-VALUE}).")
+    List<Integer> budgets = new ArrayList<>();
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "10000",
+            description = "Samples per run (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
+            description = "Seed of the noise and of the metrics' draws (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Mixin
+    BackendOptions backend;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /** One run: a solver at one budget. */
+    record Row(String solver, int steps, int nfe, double energyDistance, double slicedW2, double seconds) {
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (samples < 2) {
+            throw new ConfigurationException("--samples must be >= 2, got " + samples);
+        }
+        for (int b : budgets) {
+            if (b < 1) {
+                throw new ConfigurationException("--nfe budgets must be >= 1, got " + b);
+            }
+        }
+        OutputFolder.check(out, "--out");
+        PrintWriter stdout = spec.commandLine().getOut();
+        Path ck = checkpoint != null ? checkpoint : demoCheckpoint(stdout);
+        Checkpoints.Loaded loaded = Checkpoints.load(ck);
+        CheckpointInfo info = loaded.info();
+        Dataset target = Datasets.resolve(dataset != null ? dataset : info.data());
+        if (target.dim() != info.dataDim()) {
+            throw new ConfigurationException("the target " + target.name() + " has dimension " + target.dim()
+                    + " but the checkpoint's data has dimension " + info.dataDim());
+        }
+        List<Row> rows = new ArrayList<>();
+        QualityReport floors = null;
+        try (FmRuntime fm = FlowMatching.bootstrap(FmConfig.defaults().withBackend(backend.choice()).withSeed(seed));
+                VelocityModel model = fm.loadModel(info.model(), loaded.weights());
+                OutputFolder folder = OutputFolder.create(out)) {
+            List<String> names = solvers.isEmpty() ? fm.registry().factories(ComponentKind.SOLVER).stream()
+                    .map(ComponentFactory::name).toList() : solvers;
+            Dataset source = Datasets.source(info.source(), info.dataDim());
+            float[] noise = new Sampler(model, fm.solver(), TrainingData.modelSource(source, info.normalization()),
+                    info.normalization()).noise(samples, Rng.seeded(seed).split("sample"));
+            stdout.printf(Locale.ROOT, "%d samples of %s from %s, %s%n", samples, target.name(), ck,
+                    fm.backend().description());
+            stdout.printf(Locale.ROOT, "%-12s %6s %6s %16s %12s %9s%n", "solver", "steps", "NFE", "energy distance",
+                    "sliced W2", "seconds");
+            stdout.flush();
+            for (String name : names) {
+                OdeSolver solver = fm.registry().select(ComponentKind.SOLVER, ComponentChoice.of(name)).create();
+                Sampler sampler = new Sampler(model, solver, TrainingData.modelSource(source, info.normalization()),
+                        info.normalization());
+                int perStep = evaluationsPerStep(fm.backend(), sampler, info.model().dim());
+                for (int budget : budgets) {
+                    if (budget < perStep || budget % perStep != 0) {
+                        continue;
+                    }
+                    int steps = budget / perStep;
+                    long start = System.nanoTime();
+                    float[] generated = sampler.generate(noise, samples, SolveOptions.steps(steps));
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    QualityReport q = QualityReport.builder(target, generated).build(Rng.seeded(seed).split("metrics"));
+                    floors = q;
+                    Row row = new Row(name, steps, budget, q.energyDistance(), q.slicedW2(), seconds);
+                    rows.add(row);
+                    stdout.printf(Locale.ROOT, "%-12s %6d %6d %16.5f %12.4f %9.3f%n", name, steps, budget,
+                            row.energyDistance(), row.slicedW2(), seconds);
+                    stdout.flush();
+                }
+            }
+            if (rows.isEmpty()) {
+                throw new ConfigurationException("no solver fits any --nfe budget; give budgets that are multiples of"
+                        + " the solvers' evaluations per step (e.g. 4, 8, 16 for rk4)");
+            }
+            stdout.printf(Locale.ROOT, "noise floors: energy distance %.5f +- %.5f, sliced W2 %.4f +- %.4f%n",
+                    floors.energyDistanceFloor().mean(), floors.energyDistanceFloor().sd(),
+                    floors.slicedW2Floor().mean(), floors.slicedW2Floor().sd());
+            writeCsv(folder.resolve("compare.csv"), rows);
+            Map<String, double[][]> byNfe = series(rows, false);
+            Map<String, double[][]> byTime = series(rows, true);
+            QualityReport.NoiseFloor f = floors.energyDistanceFloor();
+            double low = f.repeats().stream().mapToDouble(Double::doubleValue).min().orElse(f.mean());
+            double high = f.repeats().stream().mapToDouble(Double::doubleValue).max().orElse(f.mean());
+            String title = String.format(Locale.ROOT, "Energy distance of %,d samples against %s", samples,
+                    target.name());
+            Figures.qualityVs(folder.resolve("quality-vs-nfe.png"), byNfe, f.mean(), low, high,
+                    "NFE (velocity evaluations per sample)", "energy distance D\u00b2", title);
+            Figures.qualityVs(folder.resolve("quality-vs-time.png"), byTime, f.mean(), low, high,
+                    "wall time to sample (s)", "energy distance D\u00b2", title);
+            stdout.println("wrote " + out.toAbsolutePath() + ": compare.csv, quality-vs-nfe.png, quality-vs-time.png");
+            folder.keep();
+        }
+        stdout.flush();
+        return 0;
+    }
+
+    /** The velocity evaluations one step of the solver takes, from a one-step solve of two points. */
+    private static int evaluationsPerStep(Backend backend, Sampler sampler, int dim) {
+        try (TensorScope scope = backend.openScope()) {
+            Tensor x = backend.fromArray(sampler.noise(2, Rng.seeded(1)), 2, dim);
+            return sampler.solve(x, SolveOptions.steps(1)).nfe();
+        }
+    }
+
+    private static Map<String, double[][]> series(List<Row> rows, boolean byTime) {
+        Map<String, List<double[]>> grouped = new LinkedHashMap<>();
+        for (Row r : rows) {
+            grouped.computeIfAbsent(r.solver(), k -> new ArrayList<>())
+                    .add(new double[] {byTime ? Math.max(r.seconds(), 1e-6) : r.nfe(), r.energyDistance()});
+        }
+        Map<String, double[][]> out = new LinkedHashMap<>();
+        grouped.forEach((k, v) -> out.put(k, v.toArray(new double[0][])));
+        return out;
+    }
+
+    private static void writeCsv(Path file, List<Row> rows) throws IOException {
+        StringBuilder sb = new StringBuilder("solver,steps,nfe,energy_distance,sliced_w2,wall_s\n");
+        for (Row r : rows) {
+            sb.append(String.format(Locale.ROOT, "%s,%d,%d,%.8g,%.8g,%.6g%n", r.solver(), r.steps(), r.nfe(),
+                    r.energyDistance(), r.slicedW2(), r.seconds()));
+        }
+        AtomicFiles.writeString(file, sb.toString());
+    }
+
+    /** The demo's checkpoint, trained by running {@code fm demo} first when it is missing. */
+    private Path demoCheckpoint(PrintWriter stdout) {
+        if (Files.exists(DEMO_CHECKPOINT.resolve(Checkpoints.INFO_FILE))) {
+            return DEMO_CHECKPOINT;
+        }
+        stdout.println("no --checkpoint and no " + DEMO_CHECKPOINT + ": running fm demo first");
+        stdout.flush();
+        int code = backend.name == null ? FmCommand.commandLine().execute("demo")
+                : FmCommand.commandLine().execute("demo", "--backend", backend.name);
+        if (code != 0) {
+            throw new ConfigurationException("fm demo failed (exit code " + code + "); train a model with fm train and"
+                    + " pass it with --checkpoint");
+        }
+        return DEMO_CHECKPOINT;
+    }
+}
