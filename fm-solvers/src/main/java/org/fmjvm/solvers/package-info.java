@@ -1,6 +1,5 @@
 /**
- * Fixed-step ODE solvers contributed as plugins: {@code euler} (order 1), {@code midpoint}
- * (order 2) and {@code rk4} (order 4), sharing one step loop that opens a scope per step, counts
- * velocity evaluations and records trajectories.
+ * ODE solvers contributed as plugins: explicit Runge-Kutta tableaux ({@code euler}, {@code midpoint},
+ * {@code heun}, {@code rk4}) run by fm-api's shared {@link org.fmjvm.api.solver.RungeKutta} driver.
  */
 package org.fmjvm.solvers;

@@ -7,6 +7,6 @@ import org.fmjvm.testkit.SolverContract;
 class EulerContractTest extends SolverContract {
     @Override
     protected OdeSolver solver() {
-        return FixedStepSolver.EULER;
+        return Tableaux.EULER_SOLVER;
     }
 }

@@ -7,6 +7,6 @@ import org.fmjvm.testkit.SolverContract;
 class MidpointContractTest extends SolverContract {
     @Override
     protected OdeSolver solver() {
-        return FixedStepSolver.MIDPOINT;
+        return Tableaux.MIDPOINT_SOLVER;
     }
 }

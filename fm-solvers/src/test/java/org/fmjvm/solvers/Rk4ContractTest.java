@@ -7,6 +7,6 @@ import org.fmjvm.testkit.SolverContract;
 class Rk4ContractTest extends SolverContract {
     @Override
     protected OdeSolver solver() {
-        return FixedStepSolver.RK4;
+        return Tableaux.RK4_SOLVER;
     }
 }
