@@ -45,7 +45,7 @@ class PluginWiringTest {
                 .hasMessageStartingWith("Unknown path 'sigmod'; known: [")
                 .hasMessageContaining("cond-ot");
         assertThatThrownBy(() -> registry.select(ComponentKind.SOLVER, ComponentChoice.of("dopri")))
-                .hasMessageContaining("known: [euler, midpoint, rk4");
+                .hasMessageContaining("dopri5, euler, heun, midpoint, rk4");
     }
 
     @Test

@@ -76,6 +76,10 @@ final class CompareCommand implements Callable<Integer> {
                     + " a budget skips it (default: ${DEFAULT-VALUE}).")
     List<Integer> budgets = new ArrayList<>();
 
+    @Option(names = "--rtols", paramLabel = "TOLERANCES", split = ",", defaultValue = "1e-2,1e-3,1e-4,1e-5,1e-6",
+            description = "Tolerances (rtol = atol) for adaptive solvers such as dopri5 (default: ${DEFAULT-VALUE}).")
+    List<Double> rtols = new ArrayList<>();
+
     @Option(names = "--samples", paramLabel = "N", defaultValue = "10000",
             description = "Samples per run (default: ${DEFAULT-VALUE}).")
     int samples;
@@ -90,8 +94,21 @@ final class CompareCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    /** One run: a solver at one budget. */
-    record Row(String solver, int steps, int nfe, double energyDistance, double slicedW2, double seconds) {
+    /**
+     * One run: a solver at one budget.
+     *
+     * @param solver its name
+     * @param setting the budget: {@code steps=K} or {@code rtol=R}
+     * @param nfe the velocity evaluations the solve used per sample
+     * @param energyDistance the samples' energy distance to the target
+     * @param slicedW2 their sliced W2
+     * @param seconds the wall time of the solve
+     */
+    record Row(String solver, String setting, int nfe, double energyDistance, double slicedW2, double seconds) {
+    }
+
+    /** Generated points in the data's coordinates and the NFE the solve used. */
+    private record Run(float[] points, int nfe, double seconds) {
     }
 
     @Override
@@ -126,28 +143,39 @@ final class CompareCommand implements Callable<Integer> {
                     info.normalization()).noise(samples, Rng.seeded(seed).split("sample"));
             stdout.printf(Locale.ROOT, "%d samples of %s from %s, %s%n", samples, target.name(), ck,
                     fm.backend().description());
-            stdout.printf(Locale.ROOT, "%-12s %6s %6s %16s %12s %9s%n", "solver", "steps", "NFE", "energy distance",
-                    "sliced W2", "seconds");
+            stdout.printf(Locale.ROOT, "%-13s %-11s %6s %16s %12s %9s%n", "solver", "setting", "NFE",
+                    "energy distance", "sliced W2", "seconds");
             stdout.flush();
             for (String name : names) {
-                OdeSolver solver = fm.registry().select(ComponentKind.SOLVER, ComponentChoice.of(name)).create();
-                Sampler sampler = new Sampler(model, solver, TrainingData.modelSource(source, info.normalization()),
-                        info.normalization());
-                int perStep = evaluationsPerStep(fm.backend(), sampler, info.model().dim());
-                for (int budget : budgets) {
-                    if (budget < perStep || budget % perStep != 0) {
-                        continue;
+                List<ComponentChoice> settings = new ArrayList<>();
+                List<String> labels = new ArrayList<>();
+                if (SolverOptions.isAdaptive(fm.registry(), name)) {
+                    for (double r : rtols) {
+                        settings.add(SolverOptions.withTolerances(fm.registry(), ComponentChoice.of(name), r, r));
+                        labels.add("rtol=" + r);
                     }
-                    int steps = budget / perStep;
-                    long start = System.nanoTime();
-                    float[] generated = sampler.generate(noise, samples, SolveOptions.steps(steps));
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    QualityReport q = QualityReport.builder(target, generated).build(Rng.seeded(seed).split("metrics"));
+                } else {
+                    OdeSolver probe = fm.registry().select(ComponentKind.SOLVER, ComponentChoice.of(name)).create();
+                    int perStep = evaluationsPerStep(fm.backend(), model, probe, noise, info.model().dim());
+                    for (int budget : budgets) {
+                        if (budget >= perStep && budget % perStep == 0) {
+                            settings.add(ComponentChoice.of(name));
+                            labels.add("steps=" + budget / perStep);
+                        }
+                    }
+                }
+                for (int i = 0; i < settings.size(); i++) {
+                    OdeSolver solver = fm.registry().select(ComponentKind.SOLVER, settings.get(i)).create();
+                    String label = labels.get(i);
+                    int steps = label.startsWith("steps=") ? Integer.parseInt(label.substring(6)) : 1;
+                    Run run = solve(fm.backend(), model, solver, info, noise, SolveOptions.steps(steps));
+                    QualityReport q = QualityReport.builder(target, run.points())
+                            .build(Rng.seeded(seed).split("metrics"));
                     floors = q;
-                    Row row = new Row(name, steps, budget, q.energyDistance(), q.slicedW2(), seconds);
+                    Row row = new Row(name, label, run.nfe(), q.energyDistance(), q.slicedW2(), run.seconds());
                     rows.add(row);
-                    stdout.printf(Locale.ROOT, "%-12s %6d %6d %16.5f %12.4f %9.3f%n", name, steps, budget,
-                            row.energyDistance(), row.slicedW2(), seconds);
+                    stdout.printf(Locale.ROOT, "%-13s %-11s %6d %16.5f %12.4f %9.3f%n", name, label, run.nfe(),
+                            row.energyDistance(), row.slicedW2(), run.seconds());
                     stdout.flush();
                 }
             }
@@ -177,11 +205,26 @@ final class CompareCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The velocity evaluations one step of the solver takes, from a one-step solve of two points. */
-    private static int evaluationsPerStep(Backend backend, Sampler sampler, int dim) {
+    /** The velocity evaluations one step of a fixed-step solver takes, from a one-step solve of two points. */
+    private static int evaluationsPerStep(Backend backend, VelocityModel model, OdeSolver solver, float[] noise,
+            int dim) {
         try (TensorScope scope = backend.openScope()) {
-            Tensor x = backend.fromArray(sampler.noise(2, Rng.seeded(1)), 2, dim);
-            return sampler.solve(x, SolveOptions.steps(1)).nfe();
+            Tensor x = backend.fromArray(java.util.Arrays.copyOf(noise, 2 * dim), 2, dim);
+            return solver.solve(model::velocity, x, SolveOptions.steps(1)).nfe();
+        }
+    }
+
+    /** Integrates every noise point in one solve and maps the results to the data's coordinates. */
+    private Run solve(Backend backend, VelocityModel model, OdeSolver solver, CheckpointInfo info, float[] noise,
+            SolveOptions options) {
+        int dim = info.model().dim();
+        try (TensorScope scope = backend.openScope()) {
+            Tensor x = backend.fromArray(noise, samples, dim);
+            long start = System.nanoTime();
+            org.fmjvm.api.solver.Solution s = solver.solve(model::velocity, x, options);
+            float[] z = s.x().toFloatArray();
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Run(info.normalization().toData(z, samples), s.nfe(), seconds);
         }
     }
 
@@ -197,9 +240,9 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     private static void writeCsv(Path file, List<Row> rows) throws IOException {
-        StringBuilder sb = new StringBuilder("solver,steps,nfe,energy_distance,sliced_w2,wall_s\n");
+        StringBuilder sb = new StringBuilder("solver,setting,nfe,energy_distance,sliced_w2,wall_s\n");
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "%s,%d,%d,%.8g,%.8g,%.6g%n", r.solver(), r.steps(), r.nfe(),
+            sb.append(String.format(Locale.ROOT, "%s,%s,%d,%.8g,%.8g,%.6g%n", r.solver(), r.setting(), r.nfe(),
                     r.energyDistance(), r.slicedW2(), r.seconds()));
         }
         AtomicFiles.writeString(file, sb.toString());

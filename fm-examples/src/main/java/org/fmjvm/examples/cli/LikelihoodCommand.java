@@ -23,6 +23,7 @@ import org.fmjvm.core.data.Datasets;
 import org.fmjvm.core.data.LogDensity;
 import org.fmjvm.core.io.AtomicFiles;
 import org.fmjvm.core.likelihood.Likelihood;
+import org.fmjvm.core.plugin.Plugins;
 import org.fmjvm.core.train.TrainingData;
 
 import picocli.CommandLine;
@@ -63,7 +64,8 @@ final class LikelihoodCommand implements Callable<Integer> {
     int odeSteps;
 
     @Option(names = "--rtol", paramLabel = "R", defaultValue = "1e-5",
-            description = "Relative tolerance of an adaptive solver (default: ${DEFAULT-VALUE}).")
+            description = "Relative tolerance of an adaptive solver such as dopri5, unless --solver-param sets it"
+                    + " (default: ${DEFAULT-VALUE}).")
     double rtol;
 
     @Option(names = "--atol", paramLabel = "A", defaultValue = "1e-5",
@@ -156,7 +158,8 @@ final class LikelihoodCommand implements Callable<Integer> {
             rows = n;
             points = data.sample(n, Rng.seeded(seed).split("likelihood-data"));
         }
-        FmConfig config = FmConfig.defaults().withBackend(backend.choice()).withSolver(solver.choice("rk4"))
+        FmConfig config = FmConfig.defaults().withBackend(backend.choice())
+                .withSolver(SolverOptions.withTolerances(Plugins.discover(), solver.choice("rk4"), rtol, atol))
                 .withSeed(seed);
         PrintWriter stdout = spec.commandLine().getOut();
         try (FmRuntime fm = FlowMatching.bootstrap(config);

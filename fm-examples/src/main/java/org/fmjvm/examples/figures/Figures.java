@@ -1006,7 +1006,10 @@ public final class Figures {
         Charts.legendLine(chart, "noise floor, mean", FLOOR_LINE, Style.DASHED);
       }
     }
-    Charts.fitLegend(chart);
+    if (Charts.fitLegend(chart) && chart.getStyler().getLegendLayout() == LegendLayout.Vertical) {
+      // many solvers: a column beside the plot keeps the plot its height, where a column below would not
+      chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
+    }
     return single(chart, xAxis, yAxis);
   }
 

@@ -23,14 +23,22 @@ class CompareCommandTest {
         assertThat(train.exitCode()).as(train.err()).isZero();
         Path out = dir.resolve("cmp");
         CliRun run = CliRun.of("compare", "--checkpoint", ck.toString(), "--out", out.toString(), "--solvers",
-                "euler,midpoint,rk4", "--nfe", "1,2,4,8", "--samples", "400");
+                "euler,midpoint,rk4,dopri5", "--nfe", "1,2,4,8", "--rtols", "1e-2,1e-4", "--samples", "400");
         assertThat(run.exitCode()).as(run.err()).isZero();
         List<String> csv = Files.readAllLines(out.resolve("compare.csv"));
-        assertThat(csv.get(0)).isEqualTo("solver,steps,nfe,energy_distance,sliced_w2,wall_s");
+        assertThat(csv.get(0)).isEqualTo("solver,setting,nfe,energy_distance,sliced_w2,wall_s");
         // euler at 1, 2, 4, 8; midpoint (2 per step) at 2, 4, 8; rk4 (4 per step) at 4, 8
-        assertThat(csv.subList(1, csv.size())).extracting(l -> String.join(",", List.of(l.split(",")).subList(0, 3)))
-                .containsExactly("euler,1,1", "euler,2,2", "euler,4,4", "euler,8,8", "midpoint,1,2", "midpoint,2,4",
-                        "midpoint,4,8", "rk4,1,4", "rk4,2,8");
+        assertThat(csv.subList(1, 10)).extracting(l -> String.join(",", List.of(l.split(",")).subList(0, 3)))
+                .containsExactly("euler,steps=1,1", "euler,steps=2,2", "euler,steps=4,4", "euler,steps=8,8",
+                        "midpoint,steps=1,2", "midpoint,steps=2,4", "midpoint,steps=4,8", "rk4,steps=1,4",
+                        "rk4,steps=2,8");
+        // dopri5 chooses its steps: a tighter tolerance costs more evaluations, 2 + 6 per attempted step
+        assertThat(csv.subList(10, csv.size())).extracting(l -> l.split(",")[1])
+                .containsExactly("rtol=0.01", "rtol=1.0E-4");
+        int loose = Integer.parseInt(csv.get(10).split(",")[2]);
+        int tight = Integer.parseInt(csv.get(11).split(",")[2]);
+        assertThat(tight).isGreaterThan(loose);
+        assertThat((loose - 2) % 6).isZero();
         double[] euler = csv.subList(1, 5).stream().mapToDouble(l -> Double.parseDouble(l.split(",")[3])).toArray();
         double rk4At8 = Double.parseDouble(csv.get(9).split(",")[3]);
         // Euler's error falls with every doubling of its steps (0.83, 0.23, 0.085, 0.042 here); one step from
