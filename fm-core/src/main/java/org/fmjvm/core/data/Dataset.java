@@ -2,6 +2,7 @@ package org.fmjvm.core.data;
 
 import java.util.Optional;
 
+import org.fmjvm.api.density.LogDensity;
 import org.fmjvm.api.random.Rng;
 
 /**

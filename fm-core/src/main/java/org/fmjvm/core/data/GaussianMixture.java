@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.fmjvm.api.density.LogDensity;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.random.Rng;
 

@@ -2,6 +2,7 @@ package org.fmjvm.core.data;
 
 import java.util.Optional;
 
+import org.fmjvm.api.density.LogDensity;
 import org.fmjvm.api.random.Rng;
 
 /**
@@ -15,12 +16,15 @@ import org.fmjvm.api.random.Rng;
  */
 public final class GaussianSource extends AbstractDataset {
 
+    private final LogDensity density;
+
     /** The name this source reports. */
     public static final String NAME = "standard-normal";
 
     /** @param dim the dimension, {@code >= 1} */
     public GaussianSource(int dim) {
         super(NAME, checkedDim(dim));
+        this.density = LogDensity.standardNormal(dim);
     }
 
     private static int checkedDim(int dim) {
@@ -43,19 +47,13 @@ public final class GaussianSource extends AbstractDataset {
      * @return {@code log p0(x_row)} in nats, in float64
      */
     public double logDensityAt(float[] points, int row) {
-        int dim = dim();
-        int base = rowStart(points, row);
-        double s = 0;
-        for (int d = 0; d < dim; d++) {
-            double v = points[base + d];
-            s += v * v;
-        }
-        return -0.5 * dim * Math.log(2 * Math.PI) - 0.5 * s;
+        rowStart(points, row);
+        return density.at(points, row);
     }
 
     @Override
     public Optional<LogDensity> logDensity() {
-        return Optional.of(this::logDensityAt);
+        return Optional.of(density);
     }
 
     @Override

@@ -9,13 +9,13 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import org.fmjvm.api.density.LogDensity;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.error.DataException;
 import org.fmjvm.api.random.Rng;
 import org.fmjvm.core.data.CsvDataset;
 import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.GaussianMixture;
-import org.fmjvm.core.data.LogDensity;
 
 /**
  * How close generated samples are to a target data set, defined exactly as in the reference script:

@@ -1,5 +1,7 @@
 package org.fmjvm.core.data;
 
+import org.fmjvm.api.density.LogDensity;
+
 /** Numerical integrals of densities, for the tests that check a log density integrates to one. */
 final class Quadrature {
 

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import org.fmjvm.api.density.LogDensity;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.model.VelocityModel;
 import org.fmjvm.api.random.Rng;
@@ -20,7 +21,6 @@ import org.fmjvm.core.checkpoint.Checkpoints;
 import org.fmjvm.core.data.CsvDataset;
 import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.Datasets;
-import org.fmjvm.core.data.LogDensity;
 import org.fmjvm.core.io.AtomicFiles;
 import org.fmjvm.core.likelihood.Likelihood;
 import org.fmjvm.core.plugin.Plugins;
