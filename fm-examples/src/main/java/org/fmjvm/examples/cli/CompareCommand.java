@@ -29,8 +29,10 @@ import org.fmjvm.core.checkpoint.CheckpointInfo;
 import org.fmjvm.core.checkpoint.Checkpoints;
 import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.Datasets;
+import org.fmjvm.core.data.GaussianSource;
 import org.fmjvm.core.io.AtomicFiles;
 import org.fmjvm.core.metrics.QualityReport;
+import org.fmjvm.core.normalize.Normalizer;
 import org.fmjvm.core.sample.Sampler;
 import org.fmjvm.core.train.TrainingData;
 import org.fmjvm.examples.figures.Figures;
@@ -88,6 +90,19 @@ final class CompareCommand implements Callable<Integer> {
             description = "Seed of the noise and of the metrics' draws (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--couplings", paramLabel = "NAMES", split = ",",
+            description = "Compare couplings instead of solvers: train one model per coupling (same data, seed and"
+                    + " budget) and score Euler sampling at --coupling-nfe; reflow's teacher is this run's independent"
+                    + " model.")
+    List<String> couplings = new ArrayList<>();
+
+    @Option(names = "--coupling-nfe", paramLabel = "STEPS", split = ",", defaultValue = "1,2,4,8,100",
+            description = "Euler steps at which each coupling's model is scored (default: ${DEFAULT-VALUE}).")
+    List<Integer> couplingSteps = new ArrayList<>();
+
+    @Mixin
+    ModelOptions model;
+
     @Mixin
     BackendOptions backend;
 
@@ -123,6 +138,9 @@ final class CompareCommand implements Callable<Integer> {
         }
         OutputFolder.check(out, "--out");
         PrintWriter stdout = spec.commandLine().getOut();
+        if (!couplings.isEmpty()) {
+            return compareCouplings(stdout);
+        }
         Path ck = checkpoint != null ? checkpoint : demoCheckpoint(stdout);
         Checkpoints.Loaded loaded = Checkpoints.load(ck);
         CheckpointInfo info = loaded.info();
@@ -203,6 +221,113 @@ final class CompareCommand implements Callable<Integer> {
         }
         stdout.flush();
         return 0;
+    }
+
+    /** One coupling's model scored at one Euler budget. */
+    record CouplingRow(String coupling, int steps, double energyDistance, double slicedW2, double transportCost) {
+    }
+
+    /**
+     * Trains one model per coupling on the same data, seed and budget, and scores Euler sampling at
+     * each budget: energy distance and sliced W2 against the target, and the coupling's mean
+     * transport cost {@code mean |x1 - x0|^2} over a training-sized batch.
+     */
+    private int compareCouplings(PrintWriter stdout) throws IOException {
+        model.validate();
+        for (int k : couplingSteps) {
+            if (k < 1) {
+                throw new ConfigurationException("--coupling-nfe steps must be >= 1, got " + k);
+            }
+        }
+        Dataset data = Datasets.resolve(dataset != null ? dataset : Datasets.FOUR_GAUSSIANS);
+        List<String> order = new ArrayList<>(couplings);
+        if (order.contains("reflow") && !order.contains("independent")) {
+            order.add(0, "independent");
+        }
+        order.sort((a, b) -> Boolean.compare(a.equals("reflow"), b.equals("reflow")));
+        List<CouplingRow> rows = new ArrayList<>();
+        QualityReport floors = null;
+        try (OutputFolder folder = OutputFolder.create(out)) {
+            Path teacher = null;
+            stdout.printf(Locale.ROOT, "%-20s %6s %16s %12s %16s%n", "coupling", "steps", "energy distance", "sliced W2",
+                    "transport cost");
+            for (String name : order) {
+                List<String> params = name.equals("reflow") ? List.of("teacher=" + teacher) : List.of();
+                FmConfig config = FmConfig.defaults().withBackend(backend.choice()).withSeed(seed)
+                        .withCoupling(ComponentChoice.parse(name, params, "--couplings"));
+                try (FmRuntime fm = FlowMatching.bootstrap(config)) {
+                    TrainingData prepared = TrainingData.prepare(data, new GaussianSource(data.dim()),
+                            Normalizer.Kind.NONE, java.util.Set.of(), 0, seed);
+                    try (Runs.Trained trained = Runs.train(fm, prepared, data.name(), GaussianSource.NAME, model,
+                            new DataOptions(), false)) {
+                        Path ck = folder.resolve(name).resolve("checkpoint");
+                        Checkpoints.save(ck, trained.info(), trained.weights());
+                        if (name.equals("independent")) {
+                            teacher = ck.toAbsolutePath();
+                        }
+                        double cost = transportCost(fm, prepared, trained.info().batch());
+                        Sampler sampler = new Sampler(trained.model(), fm.solver(), prepared.source());
+                        float[] noise = sampler.noise(samples, Rng.seeded(seed).split("sample"));
+                        for (int k : couplingSteps) {
+                            OdeSolver euler = fm.registry().select(ComponentKind.SOLVER, ComponentChoice.of("euler"))
+                                    .create();
+                            float[] generated = new Sampler(trained.model(), euler, prepared.source())
+                                    .generate(noise, samples, SolveOptions.steps(k));
+                            QualityReport q = QualityReport.builder(data, generated)
+                                    .build(Rng.seeded(seed).split("metrics"));
+                            floors = q;
+                            CouplingRow row = new CouplingRow(name, k, q.energyDistance(), q.slicedW2(), cost);
+                            rows.add(row);
+                            stdout.printf(Locale.ROOT, "%-20s %6d %16.5f %12.4f %16.4f%n", name, k,
+                                    row.energyDistance(), row.slicedW2(), cost);
+                            stdout.flush();
+                        }
+                    }
+                }
+            }
+            StringBuilder sb = new StringBuilder("coupling,euler_steps,energy_distance,sliced_w2,transport_cost\n");
+            Map<String, List<double[]>> grouped = new LinkedHashMap<>();
+            for (CouplingRow r : rows) {
+                sb.append(String.format(Locale.ROOT, "%s,%d,%.8g,%.8g,%.8g%n", r.coupling(), r.steps(),
+                        r.energyDistance(), r.slicedW2(), r.transportCost()));
+                grouped.computeIfAbsent(r.coupling(), c -> new ArrayList<>())
+                        .add(new double[] {r.steps(), r.energyDistance()});
+            }
+            AtomicFiles.writeString(folder.resolve("couplings.csv"), sb.toString());
+            Map<String, double[][]> series = new LinkedHashMap<>();
+            grouped.forEach((c, v) -> series.put(c, v.toArray(new double[0][])));
+            QualityReport.NoiseFloor f = floors.energyDistanceFloor();
+            double low = f.repeats().stream().mapToDouble(Double::doubleValue).min().orElse(f.mean());
+            double high = f.repeats().stream().mapToDouble(Double::doubleValue).max().orElse(f.mean());
+            Figures.qualityVs(folder.resolve("couplings-vs-nfe.png"), series, f.mean(), low, high,
+                    "Euler steps (NFE per sample)", "energy distance D\u00b2", String.format(Locale.ROOT,
+                            "One model per coupling: energy distance of %,d samples against %s", samples, data.name()));
+            stdout.printf(Locale.ROOT, "noise floor: energy distance %.5f +- %.5f%n", f.mean(), f.sd());
+            stdout.println("wrote " + out.toAbsolutePath() + ": couplings.csv, couplings-vs-nfe.png, <coupling>/checkpoint");
+            folder.keep();
+        }
+        stdout.flush();
+        return 0;
+    }
+
+    /** The coupling's mean {@code |x1 - x0|^2} over one batch of source and data draws, as training pairs them. */
+    private double transportCost(FmRuntime fm, TrainingData prepared, int batch) {
+        Backend b = fm.backend();
+        int dim = prepared.modelDim();
+        Rng rng = Rng.seeded(seed).split("transport-cost");
+        try (TensorScope scope = b.openScope()) {
+            org.fmjvm.api.coupling.CoupledBatch pair = fm.coupling().pair(
+                    b.fromArray(prepared.source().sample(batch, rng.split("source")), batch, dim),
+                    b.fromArray(prepared.data().sample(batch, rng.split("data")), batch, dim), rng.split("coupling"));
+            float[] x0 = pair.x0().toFloatArray();
+            float[] x1 = pair.x1().toFloatArray();
+            double sum = 0;
+            for (int i = 0; i < x0.length; i++) {
+                double d = x1[i] - x0[i];
+                sum += d * d;
+            }
+            return sum / batch;
+        }
     }
 
     /** The velocity evaluations one step of a fixed-step solver takes, from a one-step solve of two points. */

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.fmjvm.api.Backend;
 import org.fmjvm.api.Tensor;
 import org.fmjvm.api.TensorScope;
+import org.fmjvm.api.coupling.CoupledBatch;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.model.VelocityModel;
 import org.fmjvm.api.random.Rng;
@@ -140,11 +141,14 @@ final class DemoCommand implements Callable<Integer> {
             Bounds bounds = planar ? Bounds.covering(target, from.sample(samples, rng.split("figure-bounds"))) : null;
             if (planar) {
                 float[][] pathStates = pathStates(fm, pairX0, pairX1, rng.split("figure-pairs-path"));
+                String couplingName = fm.component(ComponentKind.COUPLING).name();
                 String pathName = fm.component(ComponentKind.PATH).name();
                 String label = pathName.equals("cond-ot") ? "x\u209c = (1\u2212t) x\u2080 + t x\u2081"
                         : "x\u209c on the " + pathName + " path";
                 figures.add(figure(folder.resolve("pairings.png"), p -> Figures.pairingPaths(p, pathStates, label,
-                        String.format(Locale.ROOT, "%,d random pairs (x0 ~ %s, x1 ~ %s) and their paths", pairs,
+                        String.format(Locale.ROOT, "%,d %s (x0 ~ %s, x1 ~ %s) and their paths", pairs,
+                                couplingName.equals("independent") ? "random pairs"
+                                        : "pairs from the " + couplingName + " coupling",
                                 from instanceof GaussianSource ? "N(0, I)" : from.name(), data.name()), bounds)));
             }
 
@@ -371,11 +375,12 @@ final class DemoCommand implements Callable<Integer> {
         float[][] states = new float[points][];
         long noiseSeed = rng.nextLong();
         try (TensorScope scope = backend.openScope()) {
-            Tensor a = backend.fromArray(x0, pairs, 2);
-            Tensor b = backend.fromArray(x1, pairs, 2);
+            // the run's coupling pairs the batch as in training (independent pairs leave it as drawn)
+            CoupledBatch pair = fm.coupling().pair(backend.fromArray(x0, pairs, 2), backend.fromArray(x1, pairs, 2),
+                    rng.split("coupling"));
             for (int k = 0; k < points; k++) {
                 Tensor t = backend.full((double) k / (points - 1), pairs, 1);
-                states[k] = fm.path().sample(a, b, t, Rng.seeded(noiseSeed)).xt().toFloatArray();
+                states[k] = fm.path().sample(pair.x0(), pair.x1(), t, Rng.seeded(noiseSeed)).xt().toFloatArray();
             }
         }
         return states;
