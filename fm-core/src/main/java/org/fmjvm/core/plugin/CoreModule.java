@@ -14,5 +14,6 @@ public final class CoreModule implements FmModule {
     public void configure(Binder binder) {
         FmBinders.couplings(binder).add(ComponentFactory.of("independent",
                 "independent pairs: x0 ~ N(0, I) and x1 ~ data drawn separately", params -> new IndependentCoupling()));
+        FmBinders.couplings(binder).add(org.fmjvm.core.coupling.ReflowCoupling.factory());
     }
 }
