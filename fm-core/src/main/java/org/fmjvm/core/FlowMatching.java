@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.fmjvm.api.Backend;
 import org.fmjvm.api.coupling.Coupling;
+import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.path.ProbabilityPath;
 import org.fmjvm.api.path.TimeSampler;
 import org.fmjvm.api.solver.OdeSolver;
@@ -33,8 +34,10 @@ public final class FlowMatching {
 
     /**
      * Discovers every plugin on the class path, checks every configured name and parameter, creates
-     * the components and finally opens the backend (the only step that loads native code). An
-     * unknown name fails before any native library loads, listing the known names.
+     * the components, checks that the path and coupling fit together ({@code gaussian-ot} needs
+     * {@code independent} pairs; {@code schrodinger-bridge} needs {@code brownian-bridge} with the
+     * same {@code sigma}) and finally opens the backend (the only step that loads native code). An
+     * unknown name or a misfit fails before any native library loads.
      *
      * @param config the components by name, and the seed
      * @return the runtime; close it when done
@@ -58,11 +61,45 @@ public final class FlowMatching {
         Coupling c = coupling.create();
         OdeSolver s = solver.create();
         TimeSampler ts = time.create();
+        checkPathFitsCoupling(path, coupling);
         Map<String, PluginRegistry.Selection<?>> selections = new LinkedHashMap<>();
         for (PluginRegistry.Selection<?> sel : List.of(backend, path, coupling, solver, time)) {
             selections.put(sel.kind().id(), sel);
         }
         Backend b = backend.create();
         return new FmRuntime(config, registry, selections, b, p, c, s, ts);
+    }
+
+    /**
+     * Rejects path and coupling pairs whose assumptions contradict each other: {@code gaussian-ot}
+     * assumes independent pairs (its marginal path starts at the N(0, I) source around each data
+     * point), and {@code schrodinger-bridge} is the static bridge of the {@code brownian-bridge}
+     * path with the same {@code sigma}. Runs before the backend opens.
+     */
+    static void checkPathFitsCoupling(PluginRegistry.Selection<ProbabilityPath> path,
+            PluginRegistry.Selection<Coupling> coupling) {
+        String pathName = path.factory().name();
+        String couplingName = coupling.factory().name();
+        if (pathName.equals("gaussian-ot") && !couplingName.equals("independent")) {
+            throw new ConfigurationException("path 'gaussian-ot' assumes independent pairs (x0 ~ N(0, I) drawn "
+                    + "separately from x1), but coupling '" + couplingName + "' pairs them; use --path cond-ot with "
+                    + "coupling '" + couplingName + "', or keep gaussian-ot with --coupling independent");
+        }
+        if (couplingName.equals("schrodinger-bridge")) {
+            String couplingSigma = coupling.params().resolved().get("sigma");
+            if (!pathName.equals("brownian-bridge")) {
+                throw new ConfigurationException("coupling 'schrodinger-bridge' (sigma = " + couplingSigma
+                        + ") is the bridge of the brownian-bridge path, but the path is '" + pathName
+                        + "'; use --path brownian-bridge --path-param sigma=" + couplingSigma);
+            }
+            String pathSigma = path.params().resolved().get("sigma");
+            if (pathSigma != null && couplingSigma != null
+                    && Double.parseDouble(pathSigma.trim()) != Double.parseDouble(couplingSigma.trim())) {
+                throw new ConfigurationException("coupling 'schrodinger-bridge' has sigma = " + couplingSigma
+                        + " but path 'brownian-bridge' has sigma = " + pathSigma + "; they must be equal: use "
+                        + "--path brownian-bridge --path-param sigma=" + couplingSigma + " (or --coupling-param sigma="
+                        + pathSigma + ")");
+            }
+        }
     }
 }

@@ -30,7 +30,8 @@ class PluginWiringTest {
         PluginRegistry registry = Plugins.discover();
         assertThat(registry.names(ComponentKind.BACKEND)).contains("djl");
         assertThat(registry.names(ComponentKind.PATH)).contains("cond-ot");
-        assertThat(registry.names(ComponentKind.COUPLING)).contains("independent");
+        assertThat(registry.names(ComponentKind.COUPLING))
+                .contains("independent", "minibatch-ot", "sinkhorn", "schrodinger-bridge");
         assertThat(registry.names(ComponentKind.SOLVER)).contains("euler", "midpoint", "rk4");
         assertThat(registry.names(ComponentKind.TIME_SAMPLER)).contains("uniform");
         assertThat(registry.origin(ComponentKind.PATH, "cond-ot")).startsWith("org.fmjvm.paths.PathsModule");
@@ -62,6 +63,52 @@ class PluginWiringTest {
         assertThatThrownBy(() -> FlowMatching.bootstrap(config, registry))
                 .isInstanceOf(UnknownComponentException.class).hasMessageContaining("no-such-solver");
         assertThat(opened).hasValue(0);
+    }
+
+    @Test
+    void gaussianOtWithAPairingCouplingFailsBeforeTheBackendIsOpened() {
+        AtomicInteger opened = new AtomicInteger();
+        PluginRegistry registry = withCountingBackend(opened);
+        FmConfig config = FmConfig.defaults().withPath(ComponentChoice.of("gaussian-ot"))
+                .withCoupling(ComponentChoice.of("minibatch-ot"));
+        assertThatThrownBy(() -> FlowMatching.bootstrap(config, registry))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("gaussian-ot' assumes independent pairs")
+                .hasMessageContaining("use --path cond-ot with coupling 'minibatch-ot'");
+        assertThat(opened).hasValue(0);
+    }
+
+    @Test
+    void schrodingerBridgeNeedsTheBrownianBridgePathWithTheSameSigma() {
+        AtomicInteger opened = new AtomicInteger();
+        PluginRegistry registry = withCountingBackend(opened);
+        FmConfig sb = FmConfig.defaults().withCoupling(
+                ComponentChoice.parse("schrodinger-bridge", List.of("sigma=0.3"), "--coupling-param"));
+        assertThatThrownBy(() -> FlowMatching.bootstrap(sb, registry))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("but the path is 'cond-ot'")
+                .hasMessageContaining("--path brownian-bridge --path-param sigma=0.3");
+        FmConfig otherSigma = sb.withPath(ComponentChoice.of("brownian-bridge"));
+        assertThatThrownBy(() -> FlowMatching.bootstrap(otherSigma, registry))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("sigma = 0.3").hasMessageContaining("sigma = 0.5")
+                .hasMessageContaining("--path brownian-bridge --path-param sigma=0.3");
+        assertThat(opened).hasValue(0);
+        // matching sigmas, written differently, pass the check and reach the backend
+        FmConfig fits = sb.withPath(ComponentChoice.parse("brownian-bridge", List.of("sigma=.30"), "--path-param"));
+        assertThatThrownBy(() -> FlowMatching.bootstrap(fits, registry)).isInstanceOf(AssertionError.class)
+                .hasMessage("the backend must not be opened");
+        assertThat(opened).hasValue(1);
+    }
+
+    private static PluginRegistry withCountingBackend(AtomicInteger opened) {
+        FmModule countingBackend = (Binder binder) -> FmBinders.backends(binder).add(ComponentFactory.of("counting",
+                "opens nothing", List.of(), 1, params -> {
+                    opened.incrementAndGet();
+                    throw new AssertionError("the backend must not be opened");
+                }));
+        return Plugins.fromModules(List.of(countingBackend, new org.fmjvm.paths.PathsModule(),
+                new org.fmjvm.solvers.SolversModule(), new CoreModule()));
     }
 
     @Test

@@ -1,0 +1,22 @@
+package org.fmjvm.core.coupling;
+
+import org.fmjvm.api.coupling.Coupling;
+import org.fmjvm.testkit.CouplingContract;
+
+/** The coupling contract for {@link SinkhornCoupling} with its defaults: a permutation that lowers the transport cost. */
+class SinkhornCouplingContractTest extends CouplingContract {
+    @Override
+    protected Coupling coupling() {
+        return new SinkhornCoupling();
+    }
+
+    @Override
+    protected boolean reducesTransportCost() {
+        return true;
+    }
+
+    @Override
+    protected boolean usesRng() {
+        return true;
+    }
+}
