@@ -32,6 +32,7 @@ import org.fmjvm.core.data.Datasets;
 import org.fmjvm.core.data.GaussianSource;
 import org.fmjvm.core.io.AtomicFiles;
 import org.fmjvm.core.metrics.QualityReport;
+import org.fmjvm.core.metrics.Straightness;
 import org.fmjvm.core.normalize.Normalizer;
 import org.fmjvm.core.sample.Sampler;
 import org.fmjvm.core.train.TrainingData;
@@ -224,8 +225,13 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     /** One coupling's model scored at one Euler budget. */
-    record CouplingRow(String coupling, int steps, double energyDistance, double slicedW2, double transportCost) {
+    record CouplingRow(String coupling, int steps, double energyDistance, double slicedW2, double transportCost,
+            double straightness) {
     }
+
+    /** Trajectories (and RK4 steps) over which each coupling's flow straightness is measured. */
+    static final int STRAIGHTNESS_ROWS = 2_000;
+    static final int STRAIGHTNESS_STEPS = 50;
 
     /**
      * Trains one model per coupling on the same data, seed and budget, and scores Euler sampling at
@@ -249,8 +255,8 @@ final class CompareCommand implements Callable<Integer> {
         QualityReport floors = null;
         try (OutputFolder folder = OutputFolder.create(out)) {
             Path teacher = null;
-            stdout.printf(Locale.ROOT, "%-20s %6s %16s %12s %16s%n", "coupling", "steps", "energy distance", "sliced W2",
-                    "transport cost");
+            stdout.printf(Locale.ROOT, "%-20s %6s %16s %12s %16s %14s%n", "coupling", "steps", "energy distance",
+                    "sliced W2", "transport cost", "straightness");
             for (String name : order) {
                 List<String> params = name.equals("reflow") ? List.of("teacher=" + teacher) : List.of();
                 FmConfig config = FmConfig.defaults().withBackend(backend.choice()).withSeed(seed)
@@ -268,6 +274,9 @@ final class CompareCommand implements Callable<Integer> {
                         double cost = transportCost(fm, prepared, trained.info().batch());
                         Sampler sampler = new Sampler(trained.model(), fm.solver(), prepared.source());
                         float[] noise = sampler.noise(samples, Rng.seeded(seed).split("sample"));
+                        int rowsS = Math.min(STRAIGHTNESS_ROWS, samples);
+                        double straight = Straightness.of(trained.model(), java.util.Arrays.copyOf(noise,
+                                rowsS * prepared.modelDim()), rowsS, STRAIGHTNESS_STEPS).straightness();
                         for (int k : couplingSteps) {
                             OdeSolver euler = fm.registry().select(ComponentKind.SOLVER, ComponentChoice.of("euler"))
                                     .create();
@@ -276,20 +285,22 @@ final class CompareCommand implements Callable<Integer> {
                             QualityReport q = QualityReport.builder(data, generated)
                                     .build(Rng.seeded(seed).split("metrics"));
                             floors = q;
-                            CouplingRow row = new CouplingRow(name, k, q.energyDistance(), q.slicedW2(), cost);
+                            CouplingRow row = new CouplingRow(name, k, q.energyDistance(), q.slicedW2(), cost,
+                                    straight);
                             rows.add(row);
-                            stdout.printf(Locale.ROOT, "%-20s %6d %16.5f %12.4f %16.4f%n", name, k,
-                                    row.energyDistance(), row.slicedW2(), cost);
+                            stdout.printf(Locale.ROOT, "%-20s %6d %16.5f %12.4f %16.4f %14.4f%n", name, k,
+                                    row.energyDistance(), row.slicedW2(), cost, straight);
                             stdout.flush();
                         }
                     }
                 }
             }
-            StringBuilder sb = new StringBuilder("coupling,euler_steps,energy_distance,sliced_w2,transport_cost\n");
+            StringBuilder sb = new StringBuilder(
+                    "coupling,euler_steps,energy_distance,sliced_w2,transport_cost,straightness\n");
             Map<String, List<double[]>> grouped = new LinkedHashMap<>();
             for (CouplingRow r : rows) {
-                sb.append(String.format(Locale.ROOT, "%s,%d,%.8g,%.8g,%.8g%n", r.coupling(), r.steps(),
-                        r.energyDistance(), r.slicedW2(), r.transportCost()));
+                sb.append(String.format(Locale.ROOT, "%s,%d,%.8g,%.8g,%.8g,%.8g%n", r.coupling(), r.steps(),
+                        r.energyDistance(), r.slicedW2(), r.transportCost(), r.straightness()));
                 grouped.computeIfAbsent(r.coupling(), c -> new ArrayList<>())
                         .add(new double[] {r.steps(), r.energyDistance()});
             }
@@ -319,14 +330,7 @@ final class CompareCommand implements Callable<Integer> {
             org.fmjvm.api.coupling.CoupledBatch pair = fm.coupling().pair(
                     b.fromArray(prepared.source().sample(batch, rng.split("source")), batch, dim),
                     b.fromArray(prepared.data().sample(batch, rng.split("data")), batch, dim), rng.split("coupling"));
-            float[] x0 = pair.x0().toFloatArray();
-            float[] x1 = pair.x1().toFloatArray();
-            double sum = 0;
-            for (int i = 0; i < x0.length; i++) {
-                double d = x1[i] - x0[i];
-                sum += d * d;
-            }
-            return sum / batch;
+            return Straightness.transportCost(pair.x0().toDoubleArray(), pair.x1().toDoubleArray(), batch);
         }
     }
 
