@@ -14,15 +14,22 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.fmjvm.api.Backend;
+import org.fmjvm.api.Tensor;
+import org.fmjvm.api.TensorScope;
+import org.fmjvm.api.coupling.Coupling;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.error.DataException;
 import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.OptimizerSpec;
 import org.fmjvm.api.model.TrainableModel;
+import org.fmjvm.api.random.Rng;
 import org.fmjvm.api.solver.SolveOptions;
 import org.fmjvm.core.FlowMatching;
 import org.fmjvm.core.FmRuntime;
+import org.fmjvm.core.coupling.MinibatchOtCoupling;
 import org.fmjvm.core.data.GaussianMixture;
+import org.fmjvm.core.data.GaussianSource;
 import org.fmjvm.core.io.AtomicFiles;
 import org.fmjvm.core.sample.Sampler;
 import org.fmjvm.core.train.TrainingConfig;
@@ -84,6 +91,36 @@ final class BenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    private static int pairingRepeats(int batch) {
+        return batch >= 1024 ? 7 : 21;
+    }
+
+    /**
+     * The median wall time of one {@code minibatch-ot} pairing of a batch of standard-normal noise
+     * with four-Gaussian data, as training does it (cost matrix, exact assignment, gather), after a
+     * few untimed pairings.
+     */
+    private static double pairingMillis(FmRuntime fm, int batch) {
+        Coupling ot = new MinibatchOtCoupling();
+        Backend b = fm.backend();
+        int repeats = pairingRepeats(batch);
+        long[] nanos = new long[repeats];
+        for (int r = -3; r < repeats; r++) {
+            Rng rng = Rng.seeded(1_000 + r);
+            try (TensorScope scope = b.openScope()) {
+                Tensor x0 = b.fromArray(new GaussianSource(2).sample(batch, rng.split("x0")), batch, 2);
+                Tensor x1 = b.fromArray(GaussianMixture.fourGaussians().sample(batch, rng.split("x1")), batch, 2);
+                long start = System.nanoTime();
+                ot.pair(x0, x1, rng).x1().toFloatArray();
+                if (r >= 0) {
+                    nanos[r] = System.nanoTime() - start;
+                }
+            }
+        }
+        java.util.Arrays.sort(nanos);
+        return nanos[repeats / 2] / 1e6;
+    }
+
     @Override
     public Integer call() throws IOException {
         if (steps < 10 || samples < 1 || odeSteps < 1 || repeats < 1) {
@@ -125,6 +162,13 @@ final class BenchCommand implements Callable<Integer> {
                 result.put("speedup_" + keys[i] + "_vs_torch_1_thread", ratio(ours[i], ref.oneThread[i], time));
             }
             out.println("(speedup > 1: fm is faster; plain PyTorch: " + ref.label + ")");
+            IdleGate.await(waitIdle, "minibatch-OT pairing timing");
+            for (int batch : new int[] {256, 1024}) {
+                double ms = pairingMillis(fm, batch);
+                result.put("minibatch_ot_pairing_" + batch + "_median_ms", ms);
+                out.printf(Locale.ROOT, "%-28s %11.2f ms   (exact assignment on squared distances, median of %d)%n",
+                        "minibatch-ot pairing, " + batch, ms, pairingRepeats(batch));
+            }
             out.flush();
         }
         if (json != null) {

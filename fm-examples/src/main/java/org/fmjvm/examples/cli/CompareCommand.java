@@ -94,7 +94,7 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--couplings", paramLabel = "NAMES", split = ",",
             description = "Compare couplings instead of solvers: train one model per coupling (same data, seed and"
                     + " budget) and score Euler sampling at --coupling-nfe; reflow's teacher is this run's independent"
-                    + " model.")
+                    + " model (RK4, 25 steps, 65,536 pairs generated once).")
     List<String> couplings = new ArrayList<>();
 
     @Option(names = "--coupling-nfe", paramLabel = "STEPS", split = ",", defaultValue = "1,2,4,8,100",
@@ -229,6 +229,11 @@ final class CompareCommand implements Callable<Integer> {
             double straightness) {
     }
 
+    /** The teacher's RK4 steps when reflow is compared. */
+    static final int REFLOW_TEACHER_STEPS = 25;
+    /** Teacher pairs generated once and drawn from when reflow is compared. */
+    static final int REFLOW_PAIRS = 65_536;
+
     /** Trajectories (and RK4 steps) over which each coupling's flow straightness is measured. */
     static final int STRAIGHTNESS_ROWS = 2_000;
     static final int STRAIGHTNESS_STEPS = 50;
@@ -258,7 +263,8 @@ final class CompareCommand implements Callable<Integer> {
             stdout.printf(Locale.ROOT, "%-20s %6s %16s %12s %16s %14s%n", "coupling", "steps", "energy distance",
                     "sliced W2", "transport cost", "straightness");
             for (String name : order) {
-                List<String> params = name.equals("reflow") ? List.of("teacher=" + teacher) : List.of();
+                List<String> params = name.equals("reflow") ? List.of("teacher=" + teacher, "method=rk4", "steps="
+                        + REFLOW_TEACHER_STEPS, "pairs=" + REFLOW_PAIRS) : List.of();
                 FmConfig config = FmConfig.defaults().withBackend(backend.choice()).withSeed(seed)
                         .withCoupling(ComponentChoice.parse(name, params, "--couplings"));
                 try (FmRuntime fm = FlowMatching.bootstrap(config)) {
@@ -271,7 +277,7 @@ final class CompareCommand implements Callable<Integer> {
                         if (name.equals("independent")) {
                             teacher = ck.toAbsolutePath();
                         }
-                        double cost = transportCost(fm, prepared, trained.info().batch());
+                        double cost = Runs.transportCost(fm, prepared, trained.info().batch(), seed);
                         Sampler sampler = new Sampler(trained.model(), fm.solver(), prepared.source());
                         float[] noise = sampler.noise(samples, Rng.seeded(seed).split("sample"));
                         int rowsS = Math.min(STRAIGHTNESS_ROWS, samples);
@@ -319,19 +325,6 @@ final class CompareCommand implements Callable<Integer> {
         }
         stdout.flush();
         return 0;
-    }
-
-    /** The coupling's mean {@code |x1 - x0|^2} over one batch of source and data draws, as training pairs them. */
-    private double transportCost(FmRuntime fm, TrainingData prepared, int batch) {
-        Backend b = fm.backend();
-        int dim = prepared.modelDim();
-        Rng rng = Rng.seeded(seed).split("transport-cost");
-        try (TensorScope scope = b.openScope()) {
-            org.fmjvm.api.coupling.CoupledBatch pair = fm.coupling().pair(
-                    b.fromArray(prepared.source().sample(batch, rng.split("source")), batch, dim),
-                    b.fromArray(prepared.data().sample(batch, rng.split("data")), batch, dim), rng.split("coupling"));
-            return Straightness.transportCost(pair.x0().toDoubleArray(), pair.x1().toDoubleArray(), batch);
-        }
     }
 
     /** The velocity evaluations one step of a fixed-step solver takes, from a one-step solve of two points. */

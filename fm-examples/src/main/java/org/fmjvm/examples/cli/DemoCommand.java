@@ -38,6 +38,7 @@ import org.fmjvm.core.data.GaussianSource;
 import org.fmjvm.core.io.AtomicFiles;
 import org.fmjvm.core.io.PointsCsv;
 import org.fmjvm.core.metrics.QualityReport;
+import org.fmjvm.core.metrics.Straightness;
 import org.fmjvm.core.metrics.TableReport;
 import org.fmjvm.core.normalize.Normalizer;
 import org.fmjvm.core.sample.Sampler;
@@ -216,6 +217,17 @@ final class DemoCommand implements Callable<Integer> {
                 sampling.put("wall_s", sampleSeconds);
                 sampling.put("samples_per_s", samples / sampleSeconds);
                 metrics.put("sampling", sampling);
+                Map<String, Object> straight = new LinkedHashMap<>();
+                int rowsS = Math.min(2_000, samples);
+                Straightness st = Straightness.of(vm, java.util.Arrays.copyOf(noise, rowsS * prepared.modelDim()),
+                        rowsS, 50);
+                straight.put("coupling", fm.component(ComponentKind.COUPLING).name());
+                straight.put("transport_cost", Runs.transportCost(fm, prepared, trained.info().batch(),
+                        fm.config().seed()));
+                straight.put("flow_straightness", st.straightness());
+                straight.put("flow_path_energy", st.meanPathEnergy());
+                straight.put("trajectories", rowsS);
+                metrics.put("straightness", straight);
                 training.put("normalization", prepared.normalizer().describe());
                 heldOut(trained).ifPresent(h -> training.put("held_out", h));
                 metrics.put("training", training);

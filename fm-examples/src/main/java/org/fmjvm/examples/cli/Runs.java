@@ -5,12 +5,16 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 
+import org.fmjvm.api.Backend;
+import org.fmjvm.api.TensorScope;
+import org.fmjvm.api.coupling.CoupledBatch;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.OptimizerSpec;
 import org.fmjvm.api.model.TrainableModel;
 import org.fmjvm.api.model.VelocityModel;
+import org.fmjvm.api.random.Rng;
 import org.fmjvm.api.solver.OdeSolver;
 import org.fmjvm.api.spi.ComponentKind;
 import org.fmjvm.api.train.ValidationEnd;
@@ -19,6 +23,7 @@ import org.fmjvm.core.FmRuntime;
 import org.fmjvm.core.checkpoint.CheckpointInfo;
 import org.fmjvm.core.checkpoint.Checkpoints;
 import org.fmjvm.core.data.CsvDataset;
+import org.fmjvm.core.metrics.Straightness;
 import org.fmjvm.core.train.TrainingConfig;
 import org.fmjvm.core.train.TrainingData;
 import org.fmjvm.core.train.TrainingResult;
@@ -202,6 +207,26 @@ final class Runs {
                 "held-out %d rows at step %d%s: CFM loss %.4f (training rows %.4f)%s", h.rows(), h.weightsStep(),
                 h.weightsStep() == trained.info().steps() ? "" : " (the best; kept)", v.heldOutLoss(),
                 v.trainLoss(), nll));
+    }
+
+    /**
+     * @param fm the runtime, whose coupling is measured
+     * @param prepared the run's data
+     * @param batch the training batch size
+     * @param seed the run's seed
+     * @return the coupling's mean {@code |x1 - x0|^2} over one batch of source and data draws, paired as
+     *     training pairs them
+     */
+    static double transportCost(FmRuntime fm, TrainingData prepared, int batch, long seed) {
+        Backend b = fm.backend();
+        int dim = prepared.modelDim();
+        Rng rng = Rng.seeded(seed).split("transport-cost");
+        try (TensorScope scope = b.openScope()) {
+            CoupledBatch pair = fm.coupling().pair(
+                    b.fromArray(prepared.source().sample(batch, rng.split("source")), batch, dim),
+                    b.fromArray(prepared.data().sample(batch, rng.split("data")), batch, dim), rng.split("coupling"));
+            return Straightness.transportCost(pair.x0().toDoubleArray(), pair.x1().toDoubleArray(), batch);
+        }
     }
 
     /**
