@@ -318,7 +318,7 @@ final class CompareCommand implements Callable<Integer> {
             double high = f.repeats().stream().mapToDouble(Double::doubleValue).max().orElse(f.mean());
             Figures.qualityVs(folder.resolve("couplings-vs-nfe.png"), series, f.mean(), low, high,
                     "Euler steps (NFE per sample)", "energy distance D\u00b2", String.format(Locale.ROOT,
-                            "One model per coupling: energy distance of %,d samples against %s", samples, data.name()));
+                            "Energy distance of %,d samples, one model per coupling", samples));
             stdout.printf(Locale.ROOT, "noise floor: energy distance %.5f +- %.5f%n", f.mean(), f.sd());
             stdout.println("wrote " + out.toAbsolutePath() + ": couplings.csv, couplings-vs-nfe.png, <coupling>/checkpoint");
             folder.keep();
