@@ -34,6 +34,8 @@ import org.fmjvm.core.io.AtomicFiles;
 import org.fmjvm.core.metrics.QualityReport;
 import org.fmjvm.core.metrics.Straightness;
 import org.fmjvm.core.normalize.Normalizer;
+import org.fmjvm.core.plugin.PluginRegistry;
+import org.fmjvm.core.plugin.Plugins;
 import org.fmjvm.core.sample.Sampler;
 import org.fmjvm.core.train.TrainingData;
 import org.fmjvm.examples.figures.Figures;
@@ -155,6 +157,7 @@ final class CompareCommand implements Callable<Integer> {
         try (FmRuntime fm = FlowMatching.bootstrap(FmConfig.defaults().withBackend(backend.choice()).withSeed(seed));
                 VelocityModel model = fm.loadModel(info.model(), loaded.weights());
                 OutputFolder folder = OutputFolder.create(out)) {
+            requireKnown(fm.registry(), ComponentKind.SOLVER, solvers, "--solvers");
             List<String> names = solvers.isEmpty() ? fm.registry().factories(ComponentKind.SOLVER).stream()
                     .map(ComponentFactory::name).toList() : solvers;
             Dataset source = Datasets.source(info.source(), info.dataDim());
@@ -224,6 +227,17 @@ final class CompareCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Refuses an unknown name before any work starts, listing the known ones. */
+    private static void requireKnown(PluginRegistry registry, ComponentKind<?> kind, List<String> names,
+            String option) {
+        List<String> known = registry.factories(kind).stream().map(ComponentFactory::name).sorted().toList();
+        for (String n : names) {
+            if (!known.contains(n)) {
+                throw new ConfigurationException(option + ": unknown " + kind.id() + " '" + n + "'; known: " + known);
+            }
+        }
+    }
+
     /** One coupling's model scored at one Euler budget. */
     record CouplingRow(String coupling, int steps, double energyDistance, double slicedW2, double transportCost,
             double straightness) {
@@ -251,6 +265,7 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
         Dataset data = Datasets.resolve(dataset != null ? dataset : Datasets.FOUR_GAUSSIANS);
+        requireKnown(Plugins.discover(), ComponentKind.COUPLING, couplings, "--couplings");
         List<String> order = new ArrayList<>(couplings);
         if (order.contains("reflow") && !order.contains("independent")) {
             order.add(0, "independent");

@@ -58,5 +58,10 @@ class CompareCommandTest {
                 dir.resolve("o").toString());
         assertThat(missing.errLines()).singleElement().asString().contains("no checkpoint at");
         assertThat(dir.resolve("o")).doesNotExist();
+        CliRun coupling = CliRun.of("compare", "--couplings", "independent,bogus", "--out", dir.resolve("c").toString());
+        assertThat(coupling.out()).isEmpty();
+        assertThat(coupling.errLines()).singleElement().asString().contains("unknown coupling 'bogus'")
+                .contains("minibatch-ot");
+        assertThat(dir.resolve("c")).doesNotExist();
     }
 }
