@@ -17,6 +17,12 @@ import java.util.Objects;
  * {@code O(n)} extra. Ties (equal costs, identical rows) are allowed; any optimal permutation may
  * be returned, always the same one for the same input.
  *
+ * <p>From {@code n = 48} on, the same exact algorithm runs with a different warm start (an
+ * epsilon-scaling auction for the column potentials) and reads each row's few cheapest columns
+ * first, scanning the whole row only when a column outside them could be on a shorter path; see
+ * {@code LazyRowAssignment}. {@code O(n k)} extra memory there, with {@code k} about
+ * {@code 4 ln n}.
+ *
  * <p>Stateless; the static methods are thread-safe and never change their argument.
  */
 public final class LinearAssignment {
@@ -48,7 +54,25 @@ public final class LinearAssignment {
                         + " at row " + (k / n) + ", column " + (k % n));
             }
         }
+        return n >= FAST_FROM ? LazyRowAssignment.solve(cost, n, candidates(n)) : shortestAugmentingPaths(cost, n);
+    }
+
+    /** From this size on, {@link #solve} uses the auction warm start and lazy rows of {@link LazyRowAssignment}. */
+    static final int FAST_FROM = 48;
+
+    /** Candidate columns per row kept by the fast path. */
+    static int candidates(int n) {
+        return Math.min(n, Math.max(8, (int) Math.round(4 * Math.log(n))));
+    }
+
+    /** The dense solver alone, on an already validated matrix: the reference for the fast path. */
+    static int[] solveDense(double[] cost, int n) {
         return shortestAugmentingPaths(cost, n);
+    }
+
+    /** The fast path alone, with {@code k} candidate columns per row, on an already validated matrix. */
+    static int[] solveFast(double[] cost, int n, int k) {
+        return LazyRowAssignment.solve(cost, n, k);
     }
 
     /**
