@@ -287,27 +287,9 @@ final class LazyRowAssignment {
             }
             row = rowOfCol[col];
         }
-        // potentials exactly as in the dense solver
-        u[start] += reach;
-        for (int t = 1; t < nRows; t++) {
-            int r = settledRows[t];
-            u[r] += reach - key[colOfRow[r]];
-        }
-        for (int t = 0; t < nCols; t++) {
-            int j = settledCols[t];
-            v[j] -= reach - key[j];
-        }
-        int col = sink;
-        while (true) {
-            int r = pred[col];
-            rowOfCol[col] = r;
-            int previous = colOfRow[r];
-            colOfRow[r] = col;
-            if (r == start) {
-                break;
-            }
-            col = previous;
-        }
+        // potentials and augmentation exactly as in the dense solver
+        LinearAssignment.updateAndAugment(start, sink, reach, key, settledRows, nRows, settledCols, nCols, u, v, pred,
+                colOfRow, rowOfCol);
         for (int t = 0; t < nTouched; t++) {
             int j = touched[t];
             key[j] = Double.POSITIVE_INFINITY;

@@ -278,29 +278,52 @@ public final class LinearAssignment {
                     row = rowOfCol[col];
                 }
             }
-            // potentials: keep reduced costs >= 0 and zero along the matching and the new path
-            u[start] += reach;
-            for (int k = 1; k < nRows; k++) {
-                int r = settledRows[k];
-                u[r] += reach - dist[colOfRow[r]];
-            }
-            for (int k = 0; k < nCols; k++) {
-                int j = settledCols[k];
-                v[j] -= reach - dist[j];
-            }
-            // augment along the path back from the sink
-            int col = sink;
-            while (true) {
-                int r = pred[col];
-                rowOfCol[col] = r;
-                int previous = colOfRow[r];
-                colOfRow[r] = col;
-                if (r == start) {
-                    break;
-                }
-                col = previous;
-            }
+            updateAndAugment(start, sink, reach, dist, settledRows, nRows, settledCols, nCols, u, v, pred, colOfRow,
+                    rowOfCol);
         }
         return colOfRow;
+    }
+
+    /**
+     * The end of one shortest-augmenting-path search, shared by both solvers: update the
+     * potentials so reduced costs stay {@code >= 0} and are zero along the matching and the new
+     * path, then augment along the path from {@code sink} back to {@code start}.
+     *
+     * @param start the free row the search began from
+     * @param sink the free column it reached
+     * @param reach the path length to {@code sink}
+     * @param dist each settled column's path length
+     * @param settledRows the rows reached, {@code start} first
+     * @param nRows how many
+     * @param settledCols the columns settled
+     * @param nCols how many
+     * @param u row potentials, updated
+     * @param v column potentials, updated
+     * @param pred the row each column was reached from
+     * @param colOfRow the matching by row, updated
+     * @param rowOfCol the matching by column, updated
+     */
+    static void updateAndAugment(int start, int sink, double reach, double[] dist, int[] settledRows, int nRows,
+            int[] settledCols, int nCols, double[] u, double[] v, int[] pred, int[] colOfRow, int[] rowOfCol) {
+        u[start] += reach;
+        for (int k = 1; k < nRows; k++) {
+            int r = settledRows[k];
+            u[r] += reach - dist[colOfRow[r]];
+        }
+        for (int k = 0; k < nCols; k++) {
+            int j = settledCols[k];
+            v[j] -= reach - dist[j];
+        }
+        int col = sink;
+        while (true) {
+            int r = pred[col];
+            rowOfCol[col] = r;
+            int previous = colOfRow[r];
+            colOfRow[r] = col;
+            if (r == start) {
+                break;
+            }
+            col = previous;
+        }
     }
 }
