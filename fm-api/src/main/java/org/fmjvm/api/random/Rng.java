@@ -99,6 +99,30 @@ public final class Rng {
         return (int) (m >>> 32);
     }
 
+    /**
+     * A uniformly random permutation of {@code 0 .. n-1} (Fisher-Yates: for {@code i} from
+     * {@code n - 1} down to 1, swap entry {@code i} with entry {@code nextInt(i + 1)}).
+     *
+     * @param n the length, {@code >= 0}
+     * @return a new array holding each of {@code 0 .. n-1} once
+     */
+    public int[] permutation(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("permutation length must be >= 0, got " + n);
+        }
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = nextInt(i + 1);
+            int tmp = order[i];
+            order[i] = order[j];
+            order[j] = tmp;
+        }
+        return order;
+    }
+
     /** @return a standard normal draw */
     public double nextGaussian() {
         if (hasSpare) {

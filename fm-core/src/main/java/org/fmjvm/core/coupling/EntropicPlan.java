@@ -221,16 +221,7 @@ final class EntropicPlan {
      * @return {@code sigma} with row {@code i} paired to column {@code sigma[i]}
      */
     int[] samplePermutation(Rng rng) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int k = rng.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[k];
-            order[k] = t;
-        }
+        int[] order = rng.permutation(n);
         int[] unused = new int[n];
         for (int j = 0; j < n; j++) {
             unused[j] = j;

@@ -50,16 +50,7 @@ public record RowSplit(int[] train, int[] heldOut) {
             throw new DataException("holding out " + held + " of " + rows + " rows leaves " + (rows - held)
                     + " to train on; use a smaller --validation fraction or more rows");
         }
-        int[] perm = new int[rows];
-        for (int i = 0; i < rows; i++) {
-            perm[i] = i;
-        }
-        for (int i = rows - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int tmp = perm[i];
-            perm[i] = perm[j];
-            perm[j] = tmp;
-        }
+        int[] perm = rng.permutation(rows);
         int[] out = Arrays.copyOfRange(perm, 0, held);
         int[] in = Arrays.copyOfRange(perm, held, rows);
         Arrays.sort(out);

@@ -329,16 +329,7 @@ public record QualityReport(
             int rows = table.size();
             int dim = table.dim();
             float[] points = table.points();
-            int[] order = new int[rows];
-            for (int i = 0; i < rows; i++) {
-                order[i] = i;
-            }
-            for (int i = rows - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int tmp = order[i];
-                order[i] = order[j];
-                order[j] = tmp;
-            }
+            int[] order = rng.permutation(rows);
             int half = rows / 2;
             float[][] out = {new float[half * dim], new float[(rows - half) * dim]};
             for (int i = 0; i < rows; i++) {

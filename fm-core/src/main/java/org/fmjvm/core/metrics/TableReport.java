@@ -626,16 +626,7 @@ public record TableReport(
         /** @return a copy of the rows in a uniformly random order (Fisher-Yates) */
         private static float[] shuffled(float[] points, int k, Rng rng) {
             int rows = points.length / k;
-            int[] order = new int[rows];
-            for (int i = 0; i < rows; i++) {
-                order[i] = i;
-            }
-            for (int i = rows - 1; i > 0; i--) {
-                int j = rng.nextInt(i + 1);
-                int tmp = order[i];
-                order[i] = order[j];
-                order[j] = tmp;
-            }
+            int[] order = rng.permutation(rows);
             float[] out = new float[points.length];
             for (int i = 0; i < rows; i++) {
                 System.arraycopy(points, order[i] * k, out, i * k, k);
