@@ -195,28 +195,11 @@ public record QualityReport(
 
         private Builder(Dataset target, float[] generated) {
             this.target = Objects.requireNonNull(target, "target");
-            Objects.requireNonNull(generated, "generated");
-            int dim = target.dim();
-            if (generated.length == 0 || generated.length % dim != 0) {
-                throw new IllegalArgumentException("generated samples must be a positive multiple of the target's "
-                        + "dimension " + dim + ", got " + generated.length + " values");
-            }
-            for (int i = 0; i < generated.length; i++) {
-                if (!Float.isFinite(generated[i])) {
-                    throw new DataException("generated sample " + (i / dim + 1) + ", coordinate " + (i % dim + 1)
-                            + " is " + generated[i] + ": sampling diverged; use more solver steps or retrain");
-                }
-            }
-            this.generated = generated.clone();
-            this.n = generated.length / dim;
+            this.generated = checkedSamples(target.dim(), generated).clone();
+            this.n = generated.length / target.dim();
             this.referenceSize = n;
         }
 
-        /**
-         * @param size the number of fresh target samples to compare against, {@code >= 1}; default: the
-         *     number of generated samples; not used for a finite target, whose reference is half its rows
-         * @return this builder
-         */
         public Builder referenceSize(int size) {
             this.referenceSize = positive("reference size", size, 1);
             return this;
@@ -264,12 +247,65 @@ public record QualityReport(
          * @return the report
          */
         public QualityReport build(Rng rng) {
+            return new Scorer(target, n, referenceSize, floorRepeats, projections, entropySamples, rng)
+                    .score(generated);
+        }
+
+    }
+
+    /**
+     * @param dim the target's dimension
+     * @param generated samples to score
+     * @return {@code generated}, checked: a positive multiple of {@code dim} values, all finite
+     */
+    private static float[] checkedSamples(int dim, float[] generated) {
+        Objects.requireNonNull(generated, "generated");
+        if (generated.length == 0 || generated.length % dim != 0) {
+            throw new IllegalArgumentException("generated samples must be a positive multiple of the target's "
+                    + "dimension " + dim + ", got " + generated.length + " values");
+        }
+        for (int i = 0; i < generated.length; i++) {
+            if (!Float.isFinite(generated[i])) {
+                throw new DataException("generated sample " + (i / dim + 1) + ", coordinate " + (i % dim + 1)
+                        + " is " + generated[i] + ": sampling diverged; use more solver steps or retrain");
+            }
+        }
+        return generated;
+    }
+
+    /**
+     * Scores any number of generated sets of {@code n} samples against one target: the reference
+     * set, the directions, the noise floors and the target's entropy estimate depend on the target
+     * and the generator only, so they are drawn and computed once. {@code scorer(target, n,
+     * rng).score(x)} equals {@code builder(target, x).build(rng)} with the builder's defaults.
+     *
+     * <p>Thread safety: immutable after construction; {@link #score} may be called from any thread.
+     */
+    public static final class Scorer {
+        private final Dataset target;
+        private final int n;
+        private final int floorSize;
+        private final float[] ref;
+        private final int refRows;
+        private final EnergyDistance ed;
+        private final SlicedWasserstein sw;
+        private final NoiseFloor edFloor;
+        private final NoiseFloor swFloor;
+        private final int projections;
+        private final LogDensity density;
+        private final Moments targetLogDensity;
+        private final int entropySamples;
+
+        private Scorer(Dataset target, int n, int referenceSize, int floorRepeats, int projections,
+                int entropySamples, Rng rng) {
             Objects.requireNonNull(rng, "rng");
+            this.target = target;
+            this.n = n;
+            this.projections = projections;
+            this.entropySamples = entropySamples;
             int dim = target.dim();
-            SlicedWasserstein sw = SlicedWasserstein.random(dim, projections, rng.split("projections"));
+            sw = SlicedWasserstein.random(dim, projections, rng.split("projections"));
             CsvDataset table = target instanceof CsvDataset t ? t : null;
-            float[] ref;
-            int floorSize;
             if (table != null) {
                 int rows = table.size();
                 if (rows < 4) {
@@ -282,30 +318,66 @@ public record QualityReport(
                 ref = target.sample(referenceSize, rng.split("reference"));
                 floorSize = n;
             }
-            int refRows = ref.length / dim;
-            EnergyDistance ed = new EnergyDistance(ref, dim);
+            refRows = ref.length / dim;
+            ed = new EnergyDistance(ref, dim);
 
             Rng floorRng = rng.split("floor");
-            List<Double> edFloor = new ArrayList<>();
-            List<Double> swFloor = new ArrayList<>();
+            List<Double> edValues = new ArrayList<>();
+            List<Double> swValues = new ArrayList<>();
             for (int r = 0; r < floorRepeats; r++) {
                 if (table != null) {
                     // a fresh split per repeat: its first half is the reference, rows of the second the draw
                     float[][] halves = split(table, floorRng.split(r));
                     float[] other = Arrays.copyOf(halves[1], floorSize * dim);
-                    edFloor.add(new EnergyDistance(halves[0], dim).distance(other));
-                    swFloor.add(sw.distance(other, halves[0]));
+                    edValues.add(new EnergyDistance(halves[0], dim).distance(other));
+                    swValues.add(sw.distance(other, halves[0]));
                 } else {
                     float[] other = target.sample(n, floorRng.split(r));
-                    edFloor.add(ed.distance(other));
-                    swFloor.add(sw.distance(other, ref));
+                    edValues.add(ed.distance(other));
+                    swValues.add(sw.distance(other, ref));
                 }
             }
+            edFloor = floor(edValues);
+            swFloor = floor(swValues);
 
+            density = target.logDensity().orElse(null);
+            if (density != null) {
+                float[] fresh = target.sample(entropySamples, rng.split("entropy"));
+                targetLogDensity = new Moments();
+                for (int i = 0; i < entropySamples; i++) {
+                    targetLogDensity.add(density.at(fresh, i));
+                }
+            } else {
+                targetLogDensity = null;
+            }
+        }
+
+        /**
+         * @param generated {@code n} generated samples, row-major, finite
+         * @return every metric of these samples
+         */
+        public QualityReport score(float[] generated) {
+            int dim = target.dim();
+            checkedSamples(dim, generated);
+            if (generated.length != (long) n * dim) {
+                throw new IllegalArgumentException("this scorer takes " + n + " samples of dimension " + dim + ", got "
+                        + generated.length + " values");
+            }
             LogDensityReport ld = null;
-            Optional<LogDensity> q = target.logDensity();
-            if (q.isPresent()) {
-                ld = logDensityReport(q.get(), rng.split("entropy"));
+            if (density != null) {
+                Moments gen = new Moments();
+                int outside = 0;
+                for (int i = 0; i < n; i++) {
+                    double v = density.at(generated, i);
+                    if (v == Double.NEGATIVE_INFINITY) {
+                        outside++;
+                    } else {
+                        gen.add(v);
+                    }
+                }
+                ld = new LogDensityReport(gen.count() > 0 ? gen.mean() : null,
+                        gen.count() > 1 ? gen.standardError() : null, (double) outside / n, targetLogDensity.mean(),
+                        targetLogDensity.standardError(), entropySamples);
             }
             ModeReport modes = null;
             if (target instanceof GaussianMixture gm) {
@@ -317,8 +389,8 @@ public record QualityReport(
                 }
                 modes = new ModeReport(boxed(g), boxed(gm.modeFractions(ref, refRows)), boxed(w), maxErr);
             }
-            return new QualityReport(target.name(), dim, n, refRows, floorSize, ed.distance(generated),
-                    floor(edFloor), sw.distance(generated, ref), floor(swFloor), projections, ld, modes);
+            return new QualityReport(target.name(), dim, n, refRows, floorSize, ed.distance(generated), edFloor,
+                    sw.distance(generated, ref), swFloor, projections, ld, modes);
         }
 
         /**
@@ -339,27 +411,6 @@ public record QualityReport(
             return out;
         }
 
-        private LogDensityReport logDensityReport(LogDensity q, Rng entropyRng) {
-            Moments gen = new Moments();
-            int outside = 0;
-            for (int i = 0; i < n; i++) {
-                double v = q.at(generated, i);
-                if (v == Double.NEGATIVE_INFINITY) {
-                    outside++;
-                } else {
-                    gen.add(v);
-                }
-            }
-            float[] fresh = target.sample(entropySamples, entropyRng);
-            Moments tgt = new Moments();
-            for (int i = 0; i < entropySamples; i++) {
-                tgt.add(q.at(fresh, i));
-            }
-            return new LogDensityReport(gen.count() > 0 ? gen.mean() : null,
-                    gen.count() > 1 ? gen.standardError() : null, (double) outside / n, tgt.mean(),
-                    tgt.standardError(), entropySamples);
-        }
-
         private static NoiseFloor floor(List<Double> values) {
             Moments m = new Moments();
             values.forEach(m::add);
@@ -373,5 +424,23 @@ public record QualityReport(
             }
             return out;
         }
+    }
+
+    /**
+     * A scorer with the builder's defaults: {@code n} reference samples, {@value #DEFAULT_FLOOR_REPEATS}
+     * floor repeats, the default directions and entropy samples.
+     *
+     * @param target the target data set
+     * @param n the number of samples each scored set will have
+     * @param rng the generator; only its splits are used
+     * @return the scorer
+     */
+    public static Scorer scorer(Dataset target, int n, Rng rng) {
+        Objects.requireNonNull(target, "target");
+        if (n < 1) {
+            throw new IllegalArgumentException("a scorer needs n >= 1 samples, got " + n);
+        }
+        return new Scorer(target, n, n, DEFAULT_FLOOR_REPEATS, SlicedWasserstein.DEFAULT_PROJECTIONS,
+                DEFAULT_ENTROPY_SAMPLES, rng);
     }
 }

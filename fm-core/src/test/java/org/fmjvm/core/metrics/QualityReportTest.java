@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.fmjvm.api.error.DataException;
 import org.fmjvm.api.random.Rng;
 import org.fmjvm.core.data.Checkerboard;
+import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.GaussianMixture;
 import org.fmjvm.core.data.Moons;
 import org.junit.jupiter.api.Test;
@@ -120,5 +121,16 @@ class QualityReportTest {
         float[] x = {1, 2, Float.NaN, 0};
         assertThatThrownBy(() -> QualityReport.builder(GaussianMixture.fourGaussians(), x))
                 .isInstanceOf(DataException.class).hasMessageContaining("generated sample 2, coordinate 1 is NaN");
+    }
+
+    @Test
+    void aScorerGivesTheBuildersReportForEverySetItScores() {
+        Dataset target = GaussianMixture.fourGaussians();
+        QualityReport.Scorer scorer = QualityReport.scorer(target, 300, Rng.seeded(5));
+        for (long seed : new long[] {1, 2}) {
+            float[] generated = target.sample(300, Rng.seeded(seed));
+            assertThat(scorer.score(generated)).isEqualTo(QualityReport.builder(target, generated).build(Rng.seeded(5)));
+        }
+        assertThatThrownBy(() -> scorer.score(new float[10])).hasMessageContaining("takes 300 samples");
     }
 }

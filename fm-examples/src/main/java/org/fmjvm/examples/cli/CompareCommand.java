@@ -154,6 +154,8 @@ final class CompareCommand implements Callable<Integer> {
         }
         List<Row> rows = new ArrayList<>();
         QualityReport floors = null;
+        // the reference draw, directions, noise floors and entropy are the same for every run: computed once
+        QualityReport.Scorer scorer = QualityReport.scorer(target, samples, Rng.seeded(seed).split("metrics"));
         try (FmRuntime fm = FlowMatching.bootstrap(FmConfig.defaults().withBackend(backend.choice()).withSeed(seed));
                 VelocityModel model = fm.loadModel(info.model(), loaded.weights());
                 OutputFolder folder = OutputFolder.create(out)) {
@@ -191,8 +193,7 @@ final class CompareCommand implements Callable<Integer> {
                     String label = labels.get(i);
                     int steps = label.startsWith("steps=") ? Integer.parseInt(label.substring(6)) : 1;
                     Run run = solve(fm.backend(), model, solver, info, noise, SolveOptions.steps(steps));
-                    QualityReport q = QualityReport.builder(target, run.points())
-                            .build(Rng.seeded(seed).split("metrics"));
+                    QualityReport q = scorer.score(run.points());
                     floors = q;
                     Row row = new Row(name, label, run.nfe(), q.energyDistance(), q.slicedW2(), run.seconds());
                     rows.add(row);
@@ -212,8 +213,8 @@ final class CompareCommand implements Callable<Integer> {
             Map<String, double[][]> byNfe = series(rows, false);
             Map<String, double[][]> byTime = series(rows, true);
             QualityReport.NoiseFloor f = floors.energyDistanceFloor();
-            double low = f.repeats().stream().mapToDouble(Double::doubleValue).min().orElse(f.mean());
-            double high = f.repeats().stream().mapToDouble(Double::doubleValue).max().orElse(f.mean());
+            double low = extreme(f, false);
+            double high = extreme(f, true);
             String title = String.format(Locale.ROOT, "Energy distance of %,d samples against %s", samples,
                     target.name());
             Figures.qualityVs(folder.resolve("quality-vs-nfe.png"), byNfe, f.mean(), low, high,
@@ -225,6 +226,13 @@ final class CompareCommand implements Callable<Integer> {
         }
         stdout.flush();
         return 0;
+    }
+
+    /** @return the largest or smallest of the floor's repeats: the band the figures draw */
+    private static double extreme(QualityReport.NoiseFloor f, boolean largest) {
+        java.util.DoubleSummaryStatistics stats = f.repeats().stream().mapToDouble(Double::doubleValue)
+                .summaryStatistics();
+        return f.repeats().isEmpty() ? f.mean() : largest ? stats.getMax() : stats.getMin();
     }
 
     /** Refuses an unknown name before any work starts, listing the known ones. */
@@ -273,6 +281,7 @@ final class CompareCommand implements Callable<Integer> {
         order.sort((a, b) -> Boolean.compare(a.equals("reflow"), b.equals("reflow")));
         List<CouplingRow> rows = new ArrayList<>();
         QualityReport floors = null;
+        QualityReport.Scorer scorer = QualityReport.scorer(data, samples, Rng.seeded(seed).split("metrics"));
         try (OutputFolder folder = OutputFolder.create(out)) {
             Path teacher = null;
             stdout.printf(Locale.ROOT, "%-20s %6s %16s %12s %16s %14s%n", "coupling", "steps", "energy distance",
@@ -298,13 +307,12 @@ final class CompareCommand implements Callable<Integer> {
                         int rowsS = Math.min(STRAIGHTNESS_ROWS, samples);
                         double straight = Straightness.of(trained.model(), java.util.Arrays.copyOf(noise,
                                 rowsS * prepared.modelDim()), rowsS, STRAIGHTNESS_STEPS).straightness();
+                        OdeSolver euler = fm.registry().select(ComponentKind.SOLVER, ComponentChoice.of("euler"))
+                                .create();
                         for (int k : couplingSteps) {
-                            OdeSolver euler = fm.registry().select(ComponentKind.SOLVER, ComponentChoice.of("euler"))
-                                    .create();
                             float[] generated = new Sampler(trained.model(), euler, prepared.source())
                                     .generate(noise, samples, SolveOptions.steps(k));
-                            QualityReport q = QualityReport.builder(data, generated)
-                                    .build(Rng.seeded(seed).split("metrics"));
+                            QualityReport q = scorer.score(generated);
                             floors = q;
                             CouplingRow row = new CouplingRow(name, k, q.energyDistance(), q.slicedW2(), cost,
                                     straight);
@@ -329,8 +337,8 @@ final class CompareCommand implements Callable<Integer> {
             Map<String, double[][]> series = new LinkedHashMap<>();
             grouped.forEach((c, v) -> series.put(c, v.toArray(new double[0][])));
             QualityReport.NoiseFloor f = floors.energyDistanceFloor();
-            double low = f.repeats().stream().mapToDouble(Double::doubleValue).min().orElse(f.mean());
-            double high = f.repeats().stream().mapToDouble(Double::doubleValue).max().orElse(f.mean());
+            double low = extreme(f, false);
+            double high = extreme(f, true);
             Figures.qualityVs(folder.resolve("couplings-vs-nfe.png"), series, f.mean(), low, high,
                     "Euler steps (NFE per sample)", "energy distance D\u00b2", String.format(Locale.ROOT,
                             "Energy distance of %,d samples, one model per coupling", samples));
