@@ -343,8 +343,7 @@ final class DemoCommand implements Callable<Integer> {
         if (h == null) {
             return Optional.empty();
         }
-        ValidationEnd v = trained.result().validation().stream().filter(e -> e.step() == h.weightsStep())
-                .findFirst().orElseThrow();
+        ValidationEnd v = trained.keptEvaluation();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("fraction", h.fraction());
         m.put("rows", h.rows());

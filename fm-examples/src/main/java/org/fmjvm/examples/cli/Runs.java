@@ -85,6 +85,18 @@ final class Runs {
             return exactNll;
         }
 
+        /**
+         * @return the held-out evaluation of the weights the checkpoint holds
+         * @throws IllegalStateException if the run held no rows out
+         */
+        ValidationEnd keptEvaluation() {
+            CheckpointInfo.HeldOut h = info.heldOut();
+            if (h == null) {
+                throw new IllegalStateException("the run held no rows out");
+            }
+            return result.validation().stream().filter(e -> e.step() == h.weightsStep()).findFirst().orElseThrow();
+        }
+
         /** @return the median wall time of one training step */
         double medianStepMillis() {
             return medianStepMillis;
@@ -198,8 +210,7 @@ final class Runs {
         if (h == null) {
             return java.util.Optional.empty();
         }
-        ValidationEnd v = trained.result().validation().stream().filter(e -> e.step() == h.weightsStep()).findFirst()
-                .orElseThrow();
+        ValidationEnd v = trained.keptEvaluation();
         Validation.Nll exact = trained.exactNll();
         String nll = exact == null ? "" : String.format(java.util.Locale.ROOT,
                 ", mean NLL %.4f nats (training rows %.4f)", exact.heldOut(), exact.train());
