@@ -14,7 +14,7 @@ import org.fmjvm.core.normalize.Normalizer;
 
 /**
  * Everything a checkpoint records besides the weights: the network, how it was trained, and on
- * what. Stored as {@code checkpoint.json} next to {@code model.safetensors} (see {@link Checkpoints}),
+ * what. Stored as {@code checkpoint.json} next to the weights (see {@link Checkpoints}),
  * with the model written by its ids ({@code activation: "silu"}, {@code timeEmbedding: "raw"}).
  *
  * <p>Thread safety: immutable and thread-safe (the nested records too).
@@ -59,10 +59,11 @@ public record CheckpointInfo(
         List<String> columns) {
 
     /**
-     * The sidecar format this version writes: 2 added {@code normalization} and {@code heldOut}.
-     * Version 1 files still load, as runs without normalisation.
+     * The sidecar format this version writes: 2 added {@code normalization} and {@code heldOut}; 3
+     * moved the weights to generation files recorded with their SHA-256 (see {@link Checkpoints}), and
+     * stores a source read from a file and the state to resume from. Versions 1 and 2 still load.
      */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
 
     /** Validates every field. */
     public CheckpointInfo {

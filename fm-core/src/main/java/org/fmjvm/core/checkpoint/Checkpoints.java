@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -16,6 +18,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -24,37 +29,68 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import org.fmjvm.api.error.CheckpointException;
 import org.fmjvm.api.error.ConfigurationException;
+import org.fmjvm.api.error.FlowMatchingException;
 import org.fmjvm.api.error.ShapeMismatchException;
 import org.fmjvm.api.model.Activation;
 import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.OptimizerSpec;
 import org.fmjvm.api.model.TimeEmbedding;
+import org.fmjvm.core.data.Dataset;
+import org.fmjvm.core.data.Datasets;
+import org.fmjvm.core.data.EmpiricalDataset;
 import org.fmjvm.core.data.GaussianSource;
 import org.fmjvm.core.io.AtomicFiles;
+import org.fmjvm.core.io.Hashes;
 import org.fmjvm.core.normalize.Normalizer;
 
 /**
- * Saves and loads checkpoint folders: {@value #WEIGHTS_FILE} (the weights, see {@link Safetensors})
- * and {@value #INFO_FILE} (a {@link CheckpointInfo} as JSON).
+ * Saves and loads checkpoint folders.
  *
- * <p>Saving removes an old sidecar, writes the weights, and writes the sidecar last, each file
- * atomically: a crash at any point leaves either a complete checkpoint or a folder without a sidecar,
- * never a sidecar that describes weights which are not there. Loading checks every part and throws
- * a {@link CheckpointException} naming the file, the problem and the fix.
+ * <p>Layout (format {@value CheckpointInfo#FORMAT_VERSION}): {@value #INFO_FILE} (a {@link CheckpointInfo}
+ * as JSON) names the files of the current generation, {@code model-NNNNNN.safetensors} (the weights,
+ * see {@link Safetensors}) and, when present, {@code state-NNNNNN.safetensors} (what resuming the
+ * training needs) and {@code source-NNNNNN.safetensors} (the rows {@code x0} is drawn from, when the
+ * source was a file), with the SHA-256 of each; loading checks every hash. Formats 1 and 2 kept
+ * the weights in {@value #LEGACY_WEIGHTS_FILE} without a hash; they still load, with a notice.
  *
- * <p>Thread safety: stateless and thread-safe (but two threads saving to one folder race, as with
- * any files).
+ * <p>Saving is crash-safe: a save writes the new generation's files next to the old ones (each
+ * flushed to disk), then replaces {@value #INFO_FILE} by an atomic rename, which is the commit, and
+ * only then deletes the old generation and any temporary files a crashed save left. At every
+ * instant the folder therefore holds a complete checkpoint, the old or the new; files a crash
+ * leaves behind are never read. A {@link CheckpointLock} keeps a second writer out: it fails at
+ * once, naming the holder.
+ *
+ * <p>Loading checks every part and throws a {@link CheckpointException} naming the file, the problem
+ * and the fix; messages never quote the files' contents beyond short names.
+ *
+ * <p>Thread safety: the static methods are stateless; a {@link Writer} is one owner's.
  */
 public final class Checkpoints {
 
-    /** The weights file inside a checkpoint folder. */
-    public static final String WEIGHTS_FILE = "model.safetensors";
-    /** The sidecar inside a checkpoint folder. */
+    /** The sidecar inside a checkpoint folder; replacing it commits a save. */
     public static final String INFO_FILE = "checkpoint.json";
+    /** The weights file of formats 1 and 2. */
+    public static final String LEGACY_WEIGHTS_FILE = "model.safetensors";
+
+    /** The largest model a sidecar may describe, in scalars (the weights of one safetensors file). */
+    static final long MAX_PARAMETERS = Integer.MAX_VALUE;
+    /** The largest model dimension or layer width a sidecar may describe. */
+    static final int MAX_WIDTH = 1 << 24;
+    /** The most hidden layers a sidecar may describe. */
+    static final int MAX_LAYERS = 1024;
+    /** The longest name or path a sidecar may hold. */
+    static final int MAX_TEXT = 4096;
+
+    private static final Pattern GENERATION_FILE = Pattern.compile("(model|state|source)-([0-9]{6})\\.safetensors");
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    private static final String STATE = "state";
+    private static final String SOURCE = "source";
+    private static final String MODEL = "model";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -65,29 +101,227 @@ public final class Checkpoints {
     }
 
     /**
-     * A loaded checkpoint.
+     * The rows of the source distribution, stored inside a checkpoint when the source was a file, so
+     * that sampling never re-reads a path that may have moved or changed.
      *
-     * @param info the sidecar
-     * @param weights the weights, in the order of {@code info.model().parameterShapes()}
+     * @param rows row-major {@code n x dim}
+     * @param dim values per row
      */
-    public record Loaded(CheckpointInfo info, ModelWeights weights) {
-        /** Checks for nulls. */
-        public Loaded {
-            Objects.requireNonNull(info, "info");
-            Objects.requireNonNull(weights, "weights");
+    public record SourceRows(float[] rows, int dim) {
+        /** Checks the shape and copies. */
+        public SourceRows {
+            Objects.requireNonNull(rows, "rows");
+            if (dim < 1 || rows.length == 0 || rows.length % dim != 0) {
+                throw new IllegalArgumentException("source rows need a whole number (>= 1) of rows of " + dim
+                        + " values, got " + rows.length + " values");
+            }
+            rows = rows.clone();
+        }
+
+        /** @return a copy of the rows */
+        @Override
+        public float[] rows() {
+            return rows.clone();
+        }
+
+        /** @return the number of rows */
+        public int count() {
+            return rows.length / dim;
         }
     }
 
     /**
-     * Writes a checkpoint folder, creating it if needed and replacing an earlier checkpoint there.
+     * What resuming a training run needs besides the weights: a JSON object (the trainer's state and
+     * whatever the caller needs to rebuild the run) and tensors (the optimizer's moments, kept
+     * weights).
+     *
+     * @param json small fields, written into {@value #INFO_FILE}
+     * @param tensors large arrays, written to the generation's {@code state-NNNNNN.safetensors}
+     */
+    public record Resume(ObjectNode json, ModelWeights tensors) {
+        /** Checks for nulls and copies the JSON. */
+        public Resume {
+            Objects.requireNonNull(json, "json");
+            Objects.requireNonNull(tensors, "tensors");
+            json = json.deepCopy();
+        }
+
+        /** @return a copy of the JSON */
+        @Override
+        public ObjectNode json() {
+            return json.deepCopy();
+        }
+    }
+
+    /**
+     * A loaded checkpoint.
+     *
+     * @param dir the folder it was loaded from
+     * @param info the sidecar
+     * @param weights the weights, in the order of {@code info.model().parameterShapes()}
+     * @param sourceRows the stored source rows, or {@code null} when the source is a built-in distribution
+     *     (or a format 1-2 checkpoint named a file)
+     * @param resume what resuming the run needs, or {@code null} when the checkpoint is not resumable
+     * @param notices lines to show the user (e.g. that a format 1-2 checkpoint carries no hash)
+     */
+    public record Loaded(Path dir, CheckpointInfo info, ModelWeights weights, SourceRows sourceRows, Resume resume,
+            List<String> notices) {
+        /** Checks for nulls and copies. */
+        public Loaded {
+            Objects.requireNonNull(dir, "dir");
+            Objects.requireNonNull(info, "info");
+            Objects.requireNonNull(weights, "weights");
+            notices = List.copyOf(notices);
+        }
+
+        /**
+         * The distribution sampling starts from: the stored rows, the standard normal or a built-in
+         * data set by name. Only a format 1-2 checkpoint whose source was a file re-reads that file
+         * (it stored nothing else), and says so in {@link #notices()}.
+         *
+         * @return the source distribution, of dimension {@code info().dataDim()}
+         * @throws CheckpointException if the sidecar names a source that is neither stored nor built in,
+         *     or a format 1-2 source file can no longer be read as the source
+         */
+        public Dataset source() {
+            int dim = info.dataDim();
+            String name = info.source();
+            if (sourceRows != null) {
+                return EmpiricalDataset.of(name, sourceRows.rows(), sourceRows.dim(), sourceRows.count()
+                        + " rows of " + shorten(name) + " stored in the checkpoint");
+            }
+            if (name.strip().equalsIgnoreCase(GaussianSource.NAME)) {
+                return new GaussianSource(dim);
+            }
+            if (Datasets.names().contains(name.strip().toLowerCase(Locale.ROOT))) {
+                Dataset d = Datasets.byName(name);
+                if (d.dim() != dim) {
+                    throw new CheckpointException(dir.resolve(INFO_FILE) + " names source '" + name + "' of dimension "
+                            + d.dim() + " for data of dimension " + dim + "; the file is damaged");
+                }
+                return d;
+            }
+            if (info.formatVersion() >= 3) {
+                throw new CheckpointException(dir.resolve(INFO_FILE) + " names source '" + shorten(name)
+                        + "', which is neither a built-in distribution nor stored in the checkpoint; the file is"
+                        + " damaged: restore it or re-run training");
+            }
+            try {
+                return Datasets.source(name, dim);
+            } catch (FlowMatchingException e) {
+                throw new CheckpointException("this format " + info.formatVersion() + " checkpoint (" + dir
+                        + ") draws x0 from the file " + shorten(name) + ", which can no longer be read as a source"
+                        + " of dimension " + dim + "; put the original file back or re-run training", e);
+            }
+        }
+    }
+
+    /**
+     * An open writer of one checkpoint folder: it holds the folder's {@link CheckpointLock} until
+     * closed, so periodic saves of one training run exclude every other writer for the whole run.
+     *
+     * <p>Not thread-safe: one owner.
+     */
+    public static final class Writer implements AutoCloseable {
+        private final Path dir;
+        private final CheckpointLock lock;
+
+        private Writer(Path dir, CheckpointLock lock) {
+            this.dir = dir;
+            this.lock = lock;
+        }
+
+        /** @return the folder */
+        public Path dir() {
+            return dir;
+        }
+
+        /**
+         * Saves one generation and commits it (see the class comment).
+         *
+         * @param info what to record
+         * @param weights the weights; must match {@code info.model()}
+         * @param sourceRows the source's rows to store, or {@code null}
+         * @param resume the state to resume from, or {@code null}
+         * @throws CheckpointException if the weights do not fit the model or a file cannot be written
+         */
+        public void save(CheckpointInfo info, ModelWeights weights, SourceRows sourceRows, Resume resume) {
+            requireFits(dir, info, weights);
+            if (sourceRows != null && sourceRows.dim() != info.dataDim()) {
+                throw new IllegalArgumentException("source rows of dimension " + sourceRows.dim()
+                        + " for data of dimension " + info.dataDim());
+            }
+            int generation = nextGeneration(dir);
+            Map<String, String> hashes = new LinkedHashMap<>();
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("format", "pt");
+            meta.put("producer", "fm-jvm");
+            meta.put("model", info.model().describe());
+            String weightsFile = fileName(MODEL, generation);
+            hashes.put(weightsFile, writeTensors(dir.resolve(weightsFile), weights, meta));
+            String sourceFile = null;
+            if (sourceRows != null) {
+                sourceFile = fileName(SOURCE, generation);
+                ModelWeights rows = new ModelWeights(List.of(new ModelWeights.Parameter("rows",
+                        new int[] {sourceRows.count(), sourceRows.dim()}, sourceRows.rows())));
+                hashes.put(sourceFile, writeTensors(dir.resolve(sourceFile), rows, Map.of("producer", "fm-jvm")));
+            }
+            String stateFile = null;
+            if (resume != null) {
+                stateFile = fileName(STATE, generation);
+                hashes.put(stateFile, writeTensors(dir.resolve(stateFile), resume.tensors(),
+                        Map.of("producer", "fm-jvm")));
+            }
+            Path sidecar = dir.resolve(INFO_FILE);
+            try {
+                AtomicFiles.writeString(sidecar, toJson(info, weightsFile, sourceFile, stateFile, hashes,
+                        resume == null ? null : resume.json()));
+            } catch (IOException e) {
+                throw new CheckpointException("cannot write " + sidecar + ": " + e.getMessage()
+                        + "; check that the folder is writable and the disk is not full", e);
+            }
+            removeStale(dir, hashes.keySet());
+        }
+
+        /** Releases the folder's lock. */
+        @Override
+        public void close() {
+            lock.close();
+        }
+    }
+
+    /**
+     * Opens a folder for writing, creating it if needed, and locks it.
+     *
+     * @param dir the folder
+     * @param purpose what the writer does, named to a second writer, e.g. {@code fm train}
+     * @return the writer; close it to release the lock
+     * @throws CheckpointException if another writer holds the folder (naming it) or it cannot be created
+     */
+    public static Writer open(Path dir, String purpose) {
+        CheckpointLock lock = CheckpointLock.acquire(dir, purpose);
+        return new Writer(dir, lock);
+    }
+
+    /**
+     * Writes a checkpoint folder, creating it if needed and replacing an earlier checkpoint there,
+     * under the folder's lock for the duration of the save.
      *
      * @param dir the folder
      * @param info what to record
      * @param weights the weights; must match {@code info.model()}
-     * @throws CheckpointException if the weights do not fit the model or a file cannot be written
+     * @throws CheckpointException if another writer holds the folder, the weights do not fit the model
+     *     or a file cannot be written
      */
     public static void save(Path dir, CheckpointInfo info, ModelWeights weights) {
         Objects.requireNonNull(dir, "dir");
+        requireFits(dir, info, weights); // before the folder is created
+        try (Writer w = open(dir, "saving a checkpoint")) {
+            w.save(info, weights, null, null);
+        }
+    }
+
+    private static void requireFits(Path dir, CheckpointInfo info, ModelWeights weights) {
         Objects.requireNonNull(info, "info");
         Objects.requireNonNull(weights, "weights");
         try {
@@ -96,51 +330,138 @@ public final class Checkpoints {
             throw new CheckpointException("cannot save a checkpoint to " + dir + ": the weights do not match "
                     + info.model().describe() + ": " + e.getMessage(), e);
         }
-        Path sidecar = dir.resolve(INFO_FILE);
-        try {
-            Files.createDirectories(dir);
-            Files.deleteIfExists(sidecar);
-        } catch (FileAlreadyExistsException e) {
-            throw new CheckpointException("cannot save a checkpoint to " + dir + ": it exists and is not a directory", e);
+    }
+
+    private static String fileName(String kind, int generation) {
+        return String.format(Locale.ROOT, "%s-%06d.safetensors", kind, generation);
+    }
+
+    private static String writeTensors(Path file, ModelWeights tensors, Map<String, String> meta) {
+        return Safetensors.write(file, tensors, meta);
+    }
+
+    /** One more than the highest generation of any file in the folder, committed or left by a crash. */
+    private static int nextGeneration(Path dir) {
+        int max = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                Matcher m = GENERATION_FILE.matcher(f.getFileName().toString());
+                if (m.matches()) {
+                    max = Math.max(max, Integer.parseInt(m.group(2)));
+                }
+            }
         } catch (IOException e) {
-            throw new CheckpointException("cannot save a checkpoint to " + dir + ": " + e.getMessage(), e);
+            throw new CheckpointException("cannot list the checkpoint folder " + dir + ": " + e.getMessage(), e);
         }
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("format", "pt");
-        meta.put("producer", "fm-jvm");
-        meta.put("model", info.model().describe());
-        Safetensors.write(dir.resolve(WEIGHTS_FILE), weights, meta);
-        try {
-            AtomicFiles.writeString(sidecar, toJson(info));
+        if (max >= 999_999) {
+            throw new CheckpointException(dir + " holds generation " + max + ", the last this format numbers;"
+                    + " save to a new folder");
+        }
+        return max + 1;
+    }
+
+    /**
+     * After a commit: deletes the files of earlier generations, the weights of formats 1-2, and the
+     * temporary files of interrupted saves. Other files in the folder are left alone; failures only
+     * leave garbage that the next save removes.
+     */
+    private static void removeStale(Path dir, Set<String> current) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                boolean ours = GENERATION_FILE.matcher(name).matches() || name.equals(LEGACY_WEIGHTS_FILE)
+                        || isTemporary(name);
+                if (ours && !current.contains(name)) {
+                    Files.deleteIfExists(f);
+                }
+            }
         } catch (IOException e) {
-            throw new CheckpointException("cannot write " + sidecar + ": " + e.getMessage(), e);
+            // best effort: the commit has happened; leftovers are ignored by load and removed next time
         }
+    }
+
+    /** A temporary file of {@link AtomicFiles} for one of a checkpoint's files. */
+    private static boolean isTemporary(String name) {
+        if (!name.startsWith(".") || !name.endsWith(".tmp")) {
+            return false;
+        }
+        int dot = name.lastIndexOf('.', name.length() - 5);
+        if (dot <= 1) {
+            return false;
+        }
+        String target = name.substring(1, dot);
+        return target.equals(INFO_FILE) || target.equals(LEGACY_WEIGHTS_FILE)
+                || GENERATION_FILE.matcher(target).matches();
     }
 
     /**
      * Loads and validates a checkpoint folder.
      *
-     * @param dir the folder written by {@link #save}
-     * @return the sidecar and the weights, reordered to the model's parameter order if needed
-     * @throws CheckpointException if the folder, the sidecar or the weights are missing or corrupt, or
-     *     the weights do not match the recorded model
+     * @param dir the folder written by {@link #save} or a {@link Writer}
+     * @return the sidecar, the weights (reordered to the model's parameter order if needed), the stored
+     *     source rows and resume state if any, and notices for the user
+     * @throws CheckpointException if the folder, the sidecar or a file it names is missing, corrupt
+     *     or does not match its recorded SHA-256, or the weights do not match the recorded model
      */
     public static Loaded load(Path dir) {
-        CheckpointInfo info = readInfo(dir);
-        Path weightsFile = dir.resolve(WEIGHTS_FILE);
-        if (!Files.exists(weightsFile)) {
-            throw new CheckpointException(dir + " has " + INFO_FILE + " but no " + WEIGHTS_FILE
-                    + ": the weights are missing; copy them back or re-run fm train --out " + dir);
+        Objects.requireNonNull(dir, "dir");
+        Sidecar sidecar = readSidecar(dir);
+        CheckpointInfo info = sidecar.info;
+        List<String> notices = new ArrayList<>();
+        if (info.formatVersion() < 3) {
+            notices.add(dir + ": this format " + info.formatVersion() + " checkpoint records no SHA-256 of its"
+                    + " weights, so damage to them cannot be detected; re-train to get a checked checkpoint");
+            if (!info.source().strip().equalsIgnoreCase(GaussianSource.NAME)
+                    && !Datasets.names().contains(info.source().strip().toLowerCase(Locale.ROOT))) {
+                notices.add(dir + ": x0 is drawn by re-reading " + shorten(info.source())
+                        + " (format " + info.formatVersion() + " stored only its path)");
+            }
         }
-        ModelWeights weights = Safetensors.read(weightsFile).weights();
+        ModelWeights weights = Safetensors.parse(readChecked(dir, sidecar.weightsFile, sidecar.hashes),
+                dir.resolve(sidecar.weightsFile).toString()).weights();
+        Path weightsPath = dir.resolve(sidecar.weightsFile);
+        long stored = 0;
+        for (ModelWeights.Parameter p : weights.parameters()) {
+            stored += p.size();
+        }
+        if (stored != info.model().parameterCount()) {
+            throw new CheckpointException(weightsPath + " holds " + stored + " values but the model in " + INFO_FILE
+                    + " (" + info.model().describe() + ") has " + info.model().parameterCount()
+                    + " parameters; the files do not belong together");
+        }
         ModelWeights ordered = inSpecOrder(weights, info.model());
         try {
             ordered.requireMatches(info.model());
         } catch (ShapeMismatchException e) {
-            throw new CheckpointException(weightsFile + " does not match the model in " + INFO_FILE + " ("
+            throw new CheckpointException(weightsPath + " does not match the model in " + INFO_FILE + " ("
                     + info.model().describe() + "): " + e.getMessage(), e);
         }
-        return new Loaded(info, ordered);
+        SourceRows sourceRows = null;
+        if (sidecar.sourceFile != null) {
+            ModelWeights rows = Safetensors.parse(readChecked(dir, sidecar.sourceFile, sidecar.hashes),
+                    dir.resolve(sidecar.sourceFile).toString()).weights();
+            ModelWeights.Parameter r = rows.parameters().size() == 1 ? rows.parameters().get(0) : null;
+            if (r == null || !r.name().equals("rows") || r.shape().length != 2 || r.shape()[1] != info.dataDim()
+                    || r.shape()[0] < 1) {
+                throw new CheckpointException(dir.resolve(sidecar.sourceFile) + " must hold one tensor 'rows' of shape"
+                        + " [n, " + info.dataDim() + "]; the file does not belong to this checkpoint");
+            }
+            float[] values = r.values();
+            for (float v : values) {
+                if (!Float.isFinite(v)) {
+                    throw new CheckpointException(dir.resolve(sidecar.sourceFile) + " holds a non-finite value;"
+                            + " the file is damaged");
+                }
+            }
+            sourceRows = new SourceRows(values, info.dataDim());
+        }
+        Resume resume = null;
+        if (sidecar.stateFile != null) {
+            ModelWeights tensors = Safetensors.parse(readChecked(dir, sidecar.stateFile, sidecar.hashes),
+                    dir.resolve(sidecar.stateFile).toString()).weights();
+            resume = new Resume(sidecar.resumeJson, tensors);
+        }
+        return new Loaded(dir, info, ordered, sourceRows, resume, notices);
     }
 
     /**
@@ -153,20 +474,33 @@ public final class Checkpoints {
      */
     public static CheckpointInfo readInfo(Path dir) {
         Objects.requireNonNull(dir, "dir");
+        return readSidecar(dir).info;
+    }
+
+    /** The sidecar with the file names and hashes of its generation. */
+    private record Sidecar(CheckpointInfo info, String weightsFile, String sourceFile, String stateFile,
+            Map<String, String> hashes, ObjectNode resumeJson) {
+    }
+
+    private static Sidecar readSidecar(Path dir) {
         if (!Files.exists(dir)) {
             throw new CheckpointException("no checkpoint at " + dir + ": create one with fm train --out " + dir);
         }
         if (!Files.isDirectory(dir)) {
             throw new CheckpointException(dir + " is a file, not a checkpoint folder: pass the folder that holds "
-                    + INFO_FILE + " and " + WEIGHTS_FILE);
+                    + INFO_FILE);
         }
         Path sidecar = dir.resolve(INFO_FILE);
         if (!Files.exists(sidecar)) {
-            throw new CheckpointException(dir + " has no " + INFO_FILE + ": it is not a checkpoint folder, or saving "
-                    + "did not finish; re-run fm train --out " + dir);
+            throw new CheckpointException(dir + " has no " + INFO_FILE + ": it is not a checkpoint folder (or no"
+                    + " save has finished there yet); pass the folder fm train --out wrote");
         }
         String text;
         try {
+            if (Files.size(sidecar) > MAX_SIDECAR_BYTES) {
+                throw new CheckpointException(sidecar + " is larger than " + MAX_SIDECAR_BYTES + " bytes; it is not a"
+                        + " checkpoint sidecar");
+            }
             text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(sidecar)))
                     .toString();
         } catch (CharacterCodingException e) {
@@ -174,14 +508,67 @@ public final class Checkpoints {
         } catch (IOException e) {
             throw new CheckpointException("cannot read " + sidecar + ": " + e.getMessage(), e);
         }
-        return fromJson(text, sidecar.toString());
+        return parseSidecar(text, sidecar.toString());
+    }
+
+    /** The largest sidecar read, in bytes (resume state included). */
+    static final long MAX_SIDECAR_BYTES = 256L << 20;
+
+    private static byte[] readChecked(Path dir, String name, Map<String, String> hashes) {
+        Path file = dir.resolve(name);
+        if (!Files.exists(file)) {
+            throw new CheckpointException(dir + " has " + INFO_FILE + " but not the " + name + " it names: the"
+                    + " checkpoint is incomplete; copy the whole folder back or re-run fm train --out " + dir);
+        }
+        byte[] bytes = readBounded(file);
+        String expected = hashes.get(name);
+        if (expected != null) {
+            String actual = Hashes.sha256Hex(bytes);
+            if (!actual.equals(expected)) {
+                throw new CheckpointException(file + " does not match the SHA-256 that " + INFO_FILE + " records for it"
+                        + " (recorded " + expected.substring(0, 12) + "..., file " + actual.substring(0, 12)
+                        + "...): it was modified or damaged after saving; restore the folder or re-run training");
+            }
+        }
+        return bytes;
+    }
+
+    private static byte[] readBounded(Path file) {
+        String f = file.toString();
+        if (Files.isDirectory(file)) {
+            throw new CheckpointException(f + " is a folder, not a safetensors file; the checkpoint is damaged");
+        }
+        try {
+            long size = Files.size(file);
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new CheckpointException(f + " is " + size + " bytes; files over 2 GiB are not supported");
+            }
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new CheckpointException(f + " does not exist: check the path, or save the model first", e);
+        } catch (AccessDeniedException e) {
+            throw new CheckpointException("cannot read " + f + ": permission denied", e);
+        } catch (IOException e) {
+            throw new CheckpointException("cannot read " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String shorten(String text) {
+        String oneLine = text.replaceAll("[\\p{Cntrl}]", "?");
+        return oneLine.length() <= 80 ? oneLine : oneLine.substring(0, 77) + "...";
     }
 
     /**
      * @param info a checkpoint's info
-     * @return the sidecar's JSON text (indented, ending with a newline)
+     * @return its JSON text as a sidecar without files (indented, ending with a newline); what
+     *     {@link Writer#save} writes adds the file names and hashes of the generation
      */
     public static String toJson(CheckpointInfo info) {
+        return toJson(info, null, null, null, Map.of(), null);
+    }
+
+    private static String toJson(CheckpointInfo info, String weightsFile, String sourceFile, String stateFile,
+            Map<String, String> hashes, ObjectNode resume) {
         ObjectNode root = JSON.createObjectNode();
         root.put("formatVersion", info.formatVersion());
         ObjectNode model = root.putObject("model");
@@ -226,7 +613,21 @@ public final class Checkpoints {
                 held.put("heldOutNll", h.heldOutNll());
             }
         }
-        root.put("weights", WEIGHTS_FILE);
+        if (weightsFile != null) {
+            root.put("weights", weightsFile);
+        }
+        if (sourceFile != null) {
+            root.put("sourceRows", sourceFile);
+        }
+        if (stateFile != null) {
+            ObjectNode r = root.putObject("resume");
+            r.put("file", stateFile);
+            r.set("state", resume);
+        }
+        if (!hashes.isEmpty()) {
+            ObjectNode sha = root.putObject("sha256");
+            hashes.forEach(sha::put);
+        }
         try {
             return JSON.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
@@ -249,6 +650,10 @@ public final class Checkpoints {
      * @throws CheckpointException naming {@code source} and the missing or invalid field
      */
     public static CheckpointInfo fromJson(String json, String source) {
+        return parseSidecar(json, source).info;
+    }
+
+    private static Sidecar parseSidecar(String json, String source) {
         Objects.requireNonNull(json, "json");
         Objects.requireNonNull(source, "source");
         JsonNode root;
@@ -257,7 +662,7 @@ public final class Checkpoints {
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new CheckpointException(source + " is not valid JSON" + where + " (" + e.getOriginalMessage()
+            throw new CheckpointException(source + " is not valid JSON" + where + " (" + shorten(e.getOriginalMessage())
                     + "): the file is corrupt; restore it or re-run training", e);
         }
         Reader r = new Reader(source);
@@ -277,15 +682,23 @@ public final class Checkpoints {
             JsonNode m = r.object(root, "model");
             List<Integer> hidden = new ArrayList<>();
             JsonNode h = r.array(m, "model.hidden", "hidden");
+            if (h.size() > MAX_LAYERS) {
+                throw r.invalid("model.hidden", "a list of at most " + MAX_LAYERS + " widths",
+                        TextNode.valueOf(h.size() + " widths"));
+            }
             for (JsonNode w : h) {
-                if (!w.isIntegralNumber() || !w.canConvertToInt()) {
-                    throw r.invalid("model.hidden", "a list of integers", h);
+                if (!w.isIntegralNumber() || !w.canConvertToInt() || w.intValue() < 1 || w.intValue() > MAX_WIDTH) {
+                    throw r.invalid("model.hidden", "a list of widths from 1 to " + MAX_WIDTH, w);
                 }
                 hidden.add(w.intValue());
             }
-            ModelSpec model = new ModelSpec(r.integer(m, "model.dim", "dim"), hidden,
+            ModelSpec model = new ModelSpec(r.bounded(m, "model.dim", "dim", 1, MAX_WIDTH), hidden,
                     Activation.parse(r.text(m, "model.activation", "activation")),
                     TimeEmbedding.parse(r.text(m, "model.timeEmbedding", "timeEmbedding")));
+            if (model.parameterCount() > MAX_PARAMETERS) {
+                throw r.invalid("model", "a network of at most " + MAX_PARAMETERS + " parameters",
+                        TextNode.valueOf(model.describe() + " with " + model.parameterCount()));
+            }
             JsonNode o = r.object(root, "optimizer");
             OptimizerSpec optimizer = new OptimizerSpec(r.number(o, "optimizer.learningRate", "learningRate"),
                     r.number(o, "optimizer.beta1", "beta1"), r.number(o, "optimizer.beta2", "beta2"),
@@ -302,7 +715,7 @@ public final class Checkpoints {
             } catch (DateTimeParseException e) {
                 throw r.invalid("created", "an ISO-8601 UTC time such as 2026-01-31T12:00:00Z", root.get("created"));
             }
-            int dataDim = r.integer(root, "dataDim");
+            int dataDim = r.bounded(root, "dataDim", 1, MAX_WIDTH);
             Normalizer normalization = version >= 2
                     ? Normalizer.fromJson(r.object(root, "normalization"), source)
                     : Normalizer.identity(dataDim);
@@ -324,14 +737,61 @@ public final class Checkpoints {
                     columns.add(c.textValue());
                 }
             }
-            return new CheckpointInfo(version, model, r.component(root, "path"), r.component(root, "coupling"),
-                    dataDim, r.text(root, "data"),
+            CheckpointInfo info = new CheckpointInfo(version, model, r.component(root, "path"),
+                    r.component(root, "coupling"), dataDim, r.text(root, "data"),
                     root.has("source") ? r.text(root, "source") : GaussianSource.NAME, r.longInteger(root, "seed"),
-                    r.integer(root, "steps"), r.integer(root, "batch"), optimizer, r.text(root, "backend"), training,
-                    created, normalization, heldOut, columns);
-        } catch (ConfigurationException e) {
-            throw new CheckpointException(source + ": " + e.getMessage(), e);
+                    r.bounded(root, "steps", 0, Integer.MAX_VALUE), r.bounded(root, "batch", 1, MAX_WIDTH), optimizer,
+                    r.name(root, "backend", "backend"), training, created, normalization, heldOut, columns);
+            return version >= 3 ? files(r, root, info) : legacyFiles(r, root, info);
+        } catch (ConfigurationException | IllegalArgumentException e) {
+            throw new CheckpointException(source + ": " + shorten(e.getMessage()) + "; the file is damaged", e);
         }
+    }
+
+    /** Formats 1-2: the fixed weights file, no hashes. */
+    private static Sidecar legacyFiles(Reader r, JsonNode root, CheckpointInfo info) {
+        if (root.has("weights") && !LEGACY_WEIGHTS_FILE.equals(r.text(root, "weights"))) {
+            throw r.invalid("weights", "\"" + LEGACY_WEIGHTS_FILE + "\" in format " + info.formatVersion(),
+                    root.get("weights"));
+        }
+        return new Sidecar(info, LEGACY_WEIGHTS_FILE, null, null, Map.of(), null);
+    }
+
+    /** Format 3: the generation's file names, each with its SHA-256. */
+    private static Sidecar files(Reader r, JsonNode root, CheckpointInfo info) {
+        Map<String, String> hashes = new LinkedHashMap<>();
+        JsonNode sha = r.object(root, "sha256");
+        for (Iterator<Map.Entry<String, JsonNode>> it = sha.properties().iterator(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode v = e.getValue();
+            if (!GENERATION_FILE.matcher(e.getKey()).matches() || !v.isTextual()
+                    || !v.textValue().matches("[0-9a-f]{64}")) {
+                throw r.invalid("sha256", "an object mapping the checkpoint's file names to 64 hex digits",
+                        TextNode.valueOf("an entry for '" + shorten(e.getKey()) + "'"));
+            }
+            hashes.put(e.getKey(), v.textValue());
+        }
+        String weights = r.file(root, "weights", "weights", MODEL, hashes);
+        String generation = weights.substring(MODEL.length());
+        String sourceFile = root.has("sourceRows") ? r.file(root, "sourceRows", "sourceRows", SOURCE, hashes) : null;
+        String stateFile = null;
+        ObjectNode resume = null;
+        if (root.has("resume")) {
+            JsonNode res = r.object(root, "resume");
+            stateFile = r.file(res, "resume.file", "file", STATE, hashes);
+            resume = (ObjectNode) r.object(res, "resume.state", "state");
+        }
+        for (String f : new String[] {sourceFile, stateFile}) {
+            if (f != null && !f.endsWith(generation)) {
+                throw r.invalid(f.startsWith(SOURCE) ? "sourceRows" : "resume.file",
+                        "a file of the weights' generation (" + generation.substring(1) + ")", TextNode.valueOf(f));
+            }
+        }
+        if (hashes.size() != 1 + (sourceFile == null ? 0 : 1) + (stateFile == null ? 0 : 1)) {
+            throw r.invalid("sha256", "one hash for each file the checkpoint names", TextNode.valueOf(
+                    hashes.size() + " entries"));
+        }
+        return new Sidecar(info, weights, sourceFile, stateFile, Map.copyOf(hashes), resume);
     }
 
     /** Reads fields of the sidecar with messages that name the file and the field. */
@@ -352,13 +812,54 @@ public final class Checkpoints {
         }
 
         CheckpointException invalid(String path, String expected, JsonNode got) {
-            return new CheckpointException(source + ": field '" + path + "' must be " + expected + ", got " + got);
+            return new CheckpointException(source + ": field '" + path + "' must be " + expected + ", got "
+                    + shorten(String.valueOf(got)));
+        }
+
+        int bounded(JsonNode parent, String key, int min, int max) {
+            return bounded(parent, key, key, min, max);
+        }
+
+        int bounded(JsonNode parent, String path, String key, int min, int max) {
+            JsonNode v = field(parent, path, key);
+            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < min || v.intValue() > max) {
+                throw invalid(path, "an integer from " + min + " to " + max, v);
+            }
+            return v.intValue();
+        }
+
+        /** A plugin name: lower case, digits and {@code .-_}, as the registries name components. */
+        String name(JsonNode parent, String path, String key) {
+            String s = text(parent, path, key);
+            if (!NAME.matcher(s).matches()) {
+                throw invalid(path, "a component name such as cond-ot (lower case, up to 64 characters)",
+                        parent.get(key));
+            }
+            return s;
+        }
+
+        /** A file of the checkpoint's generation, of the given kind, with a hash. */
+        String file(JsonNode parent, String path, String key, String kind, Map<String, String> hashes) {
+            String s = text(parent, path, key);
+            Matcher m = GENERATION_FILE.matcher(s);
+            if (!m.matches() || !m.group(1).equals(kind)) {
+                throw invalid(path, "a file name such as " + fileName(kind, 1), parent.get(key));
+            }
+            if (!hashes.containsKey(s)) {
+                throw new CheckpointException(source + ": field 'sha256' records no hash for " + s
+                        + "; the file is damaged: restore it or re-run training");
+            }
+            return s;
         }
 
         JsonNode object(JsonNode parent, String key) {
-            JsonNode v = field(parent, key, key);
+            return object(parent, key, key);
+        }
+
+        JsonNode object(JsonNode parent, String path, String key) {
+            JsonNode v = field(parent, path, key);
             if (!v.isObject()) {
-                throw invalid(key, "an object", v);
+                throw invalid(path, "an object", v);
             }
             return v;
         }
@@ -377,8 +878,8 @@ public final class Checkpoints {
 
         String text(JsonNode parent, String path, String key) {
             JsonNode v = field(parent, path, key);
-            if (!v.isTextual()) {
-                throw invalid(path, "a string", v);
+            if (!v.isTextual() || v.textValue().length() > MAX_TEXT) {
+                throw invalid(path, "a string of up to " + MAX_TEXT + " characters", v);
             }
             return v.textValue();
         }
@@ -421,7 +922,7 @@ public final class Checkpoints {
 
         CheckpointInfo.Component component(JsonNode root, String key) {
             JsonNode c = object(root, key);
-            String name = text(c, key + ".name", "name");
+            String name = name(c, key + ".name", "name");
             Map<String, String> params = new LinkedHashMap<>();
             JsonNode p = c.get("params");
             if (p != null && !p.isNull()) {
@@ -430,8 +931,9 @@ public final class Checkpoints {
                 }
                 for (Iterator<Map.Entry<String, JsonNode>> it = p.properties().iterator(); it.hasNext();) {
                     Map.Entry<String, JsonNode> e = it.next();
-                    if (!e.getValue().isTextual()) {
-                        throw invalid(key + ".params." + e.getKey(), "a string", e.getValue());
+                    if (!e.getValue().isTextual() || e.getValue().textValue().length() > MAX_TEXT
+                            || !NAME.matcher(e.getKey()).matches()) {
+                        throw invalid(key + ".params." + shorten(e.getKey()), "a string", e.getValue());
                     }
                     params.put(e.getKey(), e.getValue().textValue());
                 }

@@ -63,6 +63,24 @@ class CheckpointsTest {
         Files.writeString(f, JSON.writeValueAsString(root));
     }
 
+    /** The weights file the sidecar names. */
+    private static Path weightsFile(Path dir) throws IOException {
+        return dir.resolve(JSON.readTree(Files.readString(dir.resolve(Checkpoints.INFO_FILE))).get("weights").asText());
+    }
+
+    /** Rewrites a saved folder the way format {@code version} (1 or 2) stored it: a fixed weights name, no hashes. */
+    private void asLegacy(Path dir, int version) throws IOException {
+        Files.move(weightsFile(dir), dir.resolve(Checkpoints.LEGACY_WEIGHTS_FILE));
+        editSidecar(dir, root -> {
+            root.put("formatVersion", version);
+            root.put("weights", Checkpoints.LEGACY_WEIGHTS_FILE);
+            root.remove("sha256");
+            if (version == 1) {
+                root.remove("normalization");
+            }
+        });
+    }
+
     private static void assertRejected(Path dir, String... fragments) {
         assertThatThrownBy(() -> Checkpoints.load(dir)).isInstanceOf(CheckpointException.class)
                 .satisfies(e -> assertThat(e.getMessage()).contains(fragments).doesNotContain("\n"));
@@ -72,7 +90,8 @@ class CheckpointsTest {
     void saveThenLoadGivesBackTheInfoAndTheWeights() throws IOException {
         ModelWeights w = SPEC.initialWeights(Rng.seeded(7));
         Path dir = saved();
-        assertThat(dir.toFile().list()).containsExactlyInAnyOrder("model.safetensors", "checkpoint.json");
+        assertThat(dir.toFile().list()).containsExactlyInAnyOrder("model-000001.safetensors", "checkpoint.json",
+                CheckpointLock.FILE);
         Checkpoints.Loaded loaded = Checkpoints.load(dir);
         assertThat(loaded.info()).isEqualTo(info(SPEC));
         assertThat(loaded.weights()).isEqualTo(w);
@@ -83,7 +102,7 @@ class CheckpointsTest {
     @Test
     void theSidecarNamesTheModelByItsIds() throws IOException {
         JsonNode root = JSON.readTree(Files.readString(saved().resolve("checkpoint.json")));
-        assertThat(root.get("formatVersion").asInt()).isEqualTo(2);
+        assertThat(root.get("formatVersion").asInt()).isEqualTo(3);
         assertThat(root.get("normalization").get("kind").asText()).isEqualTo("none");
         assertThat(root.has("heldOut")).isFalse();
         assertThat(root.has("columns")).isFalse();
@@ -93,7 +112,9 @@ class CheckpointsTest {
         assertThat(root.get("optimizer").get("learningRate").asDouble()).isEqualTo(1e-3);
         assertThat(root.get("created").asText()).isEqualTo("2026-11-28T10:15:30.123Z");
         assertThat(root.get("seed").asLong()).isEqualTo(1234567890123L);
-        assertThat(root.get("weights").asText()).isEqualTo("model.safetensors");
+        assertThat(root.get("weights").asText()).isEqualTo("model-000001.safetensors");
+        assertThat(root.get("sha256").get("model-000001.safetensors").asText())
+                .isEqualTo(org.fmjvm.core.io.Hashes.sha256Hex(Files.readAllBytes(weightsFile(saved()))));
     }
 
     @Test
@@ -104,19 +125,124 @@ class CheckpointsTest {
         Checkpoints.Loaded loaded = Checkpoints.load(dir);
         assertThat(loaded.info().model().dim()).isEqualTo(3);
         assertThat(loaded.weights()).isEqualTo(other.initialWeights(Rng.seeded(1)));
-        assertThat(dir.toFile().list()).hasSize(2);
+        assertThat(dir.toFile().list()).containsExactlyInAnyOrder("model-000002.safetensors", "checkpoint.json",
+                CheckpointLock.FILE);
     }
 
     @Test
-    void aFailedSaveNeverLeavesASidecarForOtherWeights() throws IOException {
+    void whatAnInterruptedSaveLeavesIsIgnoredByLoadAndRemovedByTheNextSave() throws IOException {
         Path dir = saved();
-        Path weights = dir.resolve(Checkpoints.WEIGHTS_FILE);
-        Files.delete(weights);
-        Files.createDirectory(weights); // the weights can no longer be written
-        assertThatThrownBy(() -> Checkpoints.save(dir, info(SPEC), SPEC.initialWeights(Rng.seeded(2))))
-                .isInstanceOf(CheckpointException.class).hasMessageContaining("model.safetensors");
-        assertThat(Files.exists(dir.resolve(Checkpoints.INFO_FILE))).isFalse();
-        assertRejected(dir, "has no checkpoint.json");
+        ModelWeights first = SPEC.initialWeights(Rng.seeded(7));
+        // what a save killed before its commit leaves: a next generation's file and temporaries
+        Files.write(dir.resolve("model-000002.safetensors"), new byte[] {1, 2, 3});
+        Files.write(dir.resolve(".model-000003.safetensors.0a1b2c3d.tmp"), new byte[] {4});
+        Files.write(dir.resolve(".checkpoint.json.0a1b2c3d.tmp"), new byte[] {'{'});
+        Files.writeString(dir.resolve("notes.txt"), "mine");
+        assertThat(Checkpoints.load(dir).weights()).isEqualTo(first);
+        ModelWeights second = SPEC.initialWeights(Rng.seeded(8));
+        Checkpoints.save(dir, info(SPEC), second);
+        assertThat(Checkpoints.load(dir).weights()).isEqualTo(second);
+        assertThat(dir.toFile().list()).containsExactlyInAnyOrder("model-000003.safetensors", "checkpoint.json",
+                CheckpointLock.FILE, "notes.txt");
+    }
+
+    @Test
+    void aSecondWriterFailsAtOnceNamingTheHolder() {
+        Path dir = saved();
+        try (Checkpoints.Writer w = Checkpoints.open(dir, "fm train")) {
+            assertThatThrownBy(() -> Checkpoints.save(dir, info(SPEC), SPEC.initialWeights(Rng.seeded(2))))
+                    .isInstanceOf(CheckpointException.class)
+                    .hasMessageContaining(dir + " is already being written by this process");
+            w.save(info(SPEC), SPEC.initialWeights(Rng.seeded(3)), null, null);
+        }
+        assertThat(Checkpoints.load(dir).weights()).isEqualTo(SPEC.initialWeights(Rng.seeded(3)));
+        Checkpoints.save(dir, info(SPEC), SPEC.initialWeights(Rng.seeded(4))); // released on close
+    }
+
+    @Test
+    void sourceRowsAndResumeStateTravelInsideTheCheckpoint() throws IOException {
+        Path dir = tmp.resolve("with-extras");
+        float[] rows = {1f, 2f, 3f, 4f, 5f, 6f};
+        ObjectNode state = JSON.createObjectNode().put("step", 40).put("loss", 0.1 + 0.2);
+        ModelWeights tensors = new ModelWeights(List.of(new ModelWeights.Parameter("optimizer.m.x", new int[] {2},
+                new float[] {0.5f, -0.25f})));
+        CheckpointInfo info = CheckpointInfo.of(SPEC, CheckpointInfo.Component.named("cond-ot"),
+                CheckpointInfo.Component.named("independent"), "data.csv", "/somewhere/source.csv", 1, 40, 8,
+                OptimizerSpec.adam(1e-3), "djl", new CheckpointInfo.TrainingSummary(1, 1), Instant.EPOCH);
+        try (Checkpoints.Writer w = Checkpoints.open(dir, "test")) {
+            w.save(info, SPEC.initialWeights(Rng.seeded(1)), new Checkpoints.SourceRows(rows, 2),
+                    new Checkpoints.Resume(state, tensors));
+        }
+        Checkpoints.Loaded loaded = Checkpoints.load(dir);
+        assertThat(loaded.sourceRows().rows()).containsExactly(rows);
+        assertThat(((org.fmjvm.core.data.EmpiricalDataset) loaded.source()).points()).containsExactly(rows);
+        assertThat(loaded.resume().json()).isEqualTo(state);
+        assertThat(loaded.resume().tensors()).isEqualTo(tensors);
+        assertThat(loaded.notices()).isEmpty();
+        assertThat(dir.toFile().list()).containsExactlyInAnyOrder("model-000001.safetensors",
+                "source-000001.safetensors", "state-000001.safetensors", "checkpoint.json", CheckpointLock.FILE);
+        // a later save without them removes their files
+        try (Checkpoints.Writer w = Checkpoints.open(dir, "test")) {
+            w.save(info, SPEC.initialWeights(Rng.seeded(1)), new Checkpoints.SourceRows(rows, 2), null);
+        }
+        assertThat(Checkpoints.load(dir).resume()).isNull();
+        assertThat(dir.toFile().list()).containsExactlyInAnyOrder("model-000002.safetensors",
+                "source-000002.safetensors", "checkpoint.json", CheckpointLock.FILE);
+        // a sidecar naming a source path without stored rows never reads the path
+        editSidecar(dir, root -> {
+            root.remove("sourceRows");
+            ((ObjectNode) root.get("sha256")).remove("source-000002.safetensors");
+            root.put("source", "/etc/passwd");
+        });
+        assertThatThrownBy(() -> Checkpoints.load(dir).source()).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("names source '/etc/passwd', which is neither a built-in distribution nor"
+                        + " stored in the checkpoint");
+    }
+
+    @Test
+    void changedBytesInAnyFileAreCaughtByTheHash() throws IOException {
+        Path dir = saved();
+        Path w = weightsFile(dir);
+        byte[] bytes = Files.readAllBytes(w);
+        bytes[bytes.length - 1] ^= 1; // a data byte: the layout stays valid, one weight changes
+        Files.write(w, bytes);
+        assertRejected(dir, w + " does not match the SHA-256 that checkpoint.json records for it",
+                "restore the folder or re-run training");
+    }
+
+    @Test
+    void theSidecarMayNameOnlyItsOwnGenerationFiles() throws IOException {
+        for (String bad : new String[] {"../model-000001.safetensors", "/etc/passwd", "model.safetensors",
+            "state-000001.safetensors"}) {
+            Path dir = saved();
+            editSidecar(dir, root -> root.put("weights", bad));
+            assertRejected(dir, "field 'weights' must be a file name such as model-000001.safetensors");
+        }
+        Path dir = saved();
+        editSidecar(dir, root -> root.remove("sha256"));
+        assertRejected(dir, "has no field 'sha256'");
+        dir = saved();
+        editSidecar(dir, root -> ((ObjectNode) root.get("sha256")).put("model-000001.safetensors", "abc"));
+        assertRejected(dir, "field 'sha256' must be an object mapping");
+    }
+
+    @Test
+    void hugeOrUnknownSizesInTheSidecarAreRejectedBeforeAnythingIsAllocated() throws IOException {
+        Path dir = saved();
+        editSidecar(dir, root -> ((ObjectNode) root.get("model")).putArray("hidden").add(1_000_000_000).add(256));
+        assertRejected(dir, "field 'model.hidden' must be a list of widths from 1 to 16777216, got 1000000000");
+        dir = saved();
+        editSidecar(dir, root -> ((ObjectNode) root.get("model")).putArray("hidden").add(1 << 24).add(1 << 24));
+        assertRejected(dir, "field 'model' must be a network of at most 2147483647 parameters");
+        dir = saved();
+        editSidecar(dir, root -> root.put("batch", 0));
+        assertRejected(dir, "field 'batch' must be an integer from 1 to 16777216, got 0");
+        dir = saved();
+        editSidecar(dir, root -> root.put("backend", "../../x"));
+        assertRejected(dir, "field 'backend' must be a component name");
+        dir = saved();
+        editSidecar(dir, root -> root.put("data", "x".repeat(5000)));
+        assertRejected(dir, "field 'data' must be a string of up to 4096 characters");
     }
 
     @Test
@@ -136,7 +262,7 @@ class CheckpointsTest {
     @Test
     void aFileInsteadOfAFolderIsExplained() throws IOException {
         Path dir = saved();
-        assertRejected(dir.resolve("model.safetensors"), "is a file, not a checkpoint folder");
+        assertRejected(weightsFile(dir), "is a file, not a checkpoint folder");
     }
 
     @Test
@@ -173,8 +299,8 @@ class CheckpointsTest {
     @Test
     void anUnsupportedVersionIsRejected() throws IOException {
         Path dir = saved();
-        editSidecar(dir, root -> root.put("formatVersion", 3));
-        assertRejected(dir, "format version 3", "reads versions 1 to 2", "upgrade");
+        editSidecar(dir, root -> root.put("formatVersion", 4));
+        assertRejected(dir, "format version 4", "reads versions 1 to 3", "upgrade");
     }
 
     @Test
@@ -193,11 +319,12 @@ class CheckpointsTest {
     @Test
     void aVersionOneSidecarLoadsAsARunWithoutNormalisation() throws IOException {
         Path dir = saved();
-        editSidecar(dir, root -> {
-            root.put("formatVersion", 1);
-            root.remove("normalization");
-        });
-        CheckpointInfo info = Checkpoints.load(dir).info();
+        asLegacy(dir, 1);
+        Checkpoints.Loaded loaded = Checkpoints.load(dir);
+        CheckpointInfo info = loaded.info();
+        assertThat(loaded.weights()).isEqualTo(SPEC.initialWeights(Rng.seeded(7)));
+        assertThat(loaded.notices()).containsExactly(dir + ": this format 1 checkpoint records no SHA-256 of its"
+                + " weights, so damage to them cannot be detected; re-train to get a checked checkpoint");
         assertThat(info.formatVersion()).isEqualTo(1);
         assertThat(info.normalization()).isEqualTo(Normalizer.identity(2));
         assertThat(info.heldOut()).isNull();
@@ -230,20 +357,21 @@ class CheckpointsTest {
     @Test
     void missingOrCorruptWeightsAreExplained() throws IOException {
         Path dir = saved();
+        asLegacy(dir, 2); // no hash: the safetensors checks see the damage
         Path w = dir.resolve("model.safetensors");
         byte[] bytes = Files.readAllBytes(w);
         Files.write(w, Arrays.copyOf(bytes, bytes.length - 10));
         assertRejected(dir, w.toString(), "truncated");
         Files.delete(w);
-        assertRejected(dir, "has checkpoint.json but no model.safetensors");
+        assertRejected(dir, "has checkpoint.json but not the model.safetensors it names");
     }
 
     @Test
     void weightsThatDoNotMatchTheRecordedModelAreNamed() throws IOException {
         Path dir = saved();
         editSidecar(dir, root -> ((ObjectNode) root.get("model")).putArray("hidden").add(16).add(9));
-        assertRejected(dir, dir.resolve("model.safetensors") + " does not match the model in checkpoint.json",
-                "net.2.weight");
+        assertRejected(dir, weightsFile(dir) + " holds 314 values but the model in checkpoint.json",
+                "has 333 parameters; the files do not belong together");
     }
 
     @Test
@@ -252,7 +380,9 @@ class CheckpointsTest {
         ModelWeights w = SPEC.initialWeights(Rng.seeded(7));
         List<ModelWeights.Parameter> shuffled = new ArrayList<>(w.parameters());
         Collections.reverse(shuffled);
-        Safetensors.write(dir.resolve("model.safetensors"), new ModelWeights(shuffled), Map.of());
+        Path file = weightsFile(dir);
+        String hash = Safetensors.write(file, new ModelWeights(shuffled), Map.of());
+        editSidecar(dir, root -> ((ObjectNode) root.get("sha256")).put(file.getFileName().toString(), hash));
         assertThat(Checkpoints.load(dir).weights()).isEqualTo(w);
     }
 

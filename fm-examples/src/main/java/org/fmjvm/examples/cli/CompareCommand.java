@@ -145,8 +145,12 @@ final class CompareCommand implements Callable<Integer> {
             return compareCouplings(stdout);
         }
         Path ck = checkpoint != null ? checkpoint : demoCheckpoint(stdout);
-        Checkpoints.Loaded loaded = Checkpoints.load(ck);
+        Checkpoints.Loaded loaded = Runs.load(ck, spec.commandLine().getErr());
         CheckpointInfo info = loaded.info();
+        if (dataset == null && !Datasets.names().contains(info.data())) {
+            throw new ConfigurationException("the checkpoint " + ck + " was trained on a file, which it does not store;"
+                    + " pass that file with --dataset FILE.csv to compare against it");
+        }
         Dataset target = Datasets.resolve(dataset != null ? dataset : info.data());
         if (target.dim() != info.dataDim()) {
             throw new ConfigurationException("the target " + target.name() + " has dimension " + target.dim()
@@ -162,7 +166,7 @@ final class CompareCommand implements Callable<Integer> {
             requireKnown(fm.registry(), ComponentKind.SOLVER, solvers, "--solvers");
             List<String> names = solvers.isEmpty() ? fm.registry().factories(ComponentKind.SOLVER).stream()
                     .map(ComponentFactory::name).toList() : solvers;
-            Dataset source = Datasets.source(info.source(), info.dataDim());
+            Dataset source = loaded.source();
             float[] noise = new Sampler(model, fm.solver(), TrainingData.modelSource(source, info.normalization()),
                     info.normalization()).noise(samples, Rng.seeded(seed).split("sample"));
             stdout.printf(Locale.ROOT, "%d samples of %s from %s, %s%n", samples, target.name(), ck,

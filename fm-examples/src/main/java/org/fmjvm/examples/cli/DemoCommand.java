@@ -155,7 +155,9 @@ final class DemoCommand implements Callable<Integer> {
 
             try (Runs.Trained trained = Runs.train(fm, prepared, dataset, source, model, dataOptions,
                     dataOptions.keepBest(table != null))) {
-                Checkpoints.save(folder.resolve("checkpoint"), trained.info(), trained.weights());
+                try (Checkpoints.Writer writer = Checkpoints.open(folder.resolve("checkpoint"), "fm demo")) {
+                    writer.save(trained.info(), trained.weights(), Runs.storedSource(from), null);
+                }
                 VelocityModel vm = trained.model();
                 Sampler sampler = fm.sampler(vm, from, prepared.normalizer());
                 float[] noise = sampler.noise(samples, rng.split("sample"));

@@ -141,7 +141,7 @@ final class LikelihoodCommand implements Callable<Integer> {
         if (out != null && Files.isDirectory(out)) {
             throw new ConfigurationException("--out " + out + " is a folder; give a file name such as scores.csv");
         }
-        Checkpoints.Loaded loaded = Checkpoints.load(checkpoint);
+        Checkpoints.Loaded loaded = Runs.load(checkpoint, spec.commandLine().getErr());
         CheckpointInfo info = loaded.info();
         Dataset data = Datasets.resolve(dataset);
         float[] points;
@@ -164,7 +164,7 @@ final class LikelihoodCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         try (FmRuntime fm = FlowMatching.bootstrap(config);
                 VelocityModel model = fm.loadModel(info.model(), loaded.weights())) {
-            Dataset source = TrainingData.modelSource(Datasets.source(info.source(), info.dataDim()),
+            Dataset source = TrainingData.modelSource(loaded.source(),
                     info.normalization());
             Likelihood likelihood = new Likelihood(model, fm.solver(), source);
             if (k > 0) {

@@ -241,6 +241,29 @@ final class Runs {
     }
 
     /**
+     * @param source the distribution a run drew {@code x0} from
+     * @return its rows, to store in the checkpoint when they came from a file (a built-in source is
+     *     stored by name), else {@code null}
+     */
+    static Checkpoints.SourceRows storedSource(org.fmjvm.core.data.Dataset source) {
+        return source instanceof CsvDataset csv ? new Checkpoints.SourceRows(csv.points(), csv.dim()) : null;
+    }
+
+    /**
+     * Loads a checkpoint folder and shows its notices (e.g. that an old format carries no hash).
+     *
+     * @param dir the folder
+     * @param err where the notices go, one line each
+     * @return the loaded checkpoint
+     */
+    static Checkpoints.Loaded load(Path dir, java.io.PrintWriter err) {
+        Checkpoints.Loaded loaded = Checkpoints.load(dir);
+        loaded.notices().forEach(n -> err.println("note: " + n));
+        err.flush();
+        return loaded;
+    }
+
+    /**
      * Refuses to write a checkpoint over something that is not a checkpoint.
      *
      * @param dir the intended checkpoint folder

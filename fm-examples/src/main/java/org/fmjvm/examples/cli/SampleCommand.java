@@ -71,7 +71,7 @@ final class SampleCommand implements Callable<Integer> {
         if (Files.isDirectory(out)) {
             throw new ConfigurationException("--out " + out + " is a folder; give a file name such as samples.csv");
         }
-        Checkpoints.Loaded loaded = Checkpoints.load(checkpoint);
+        Checkpoints.Loaded loaded = Runs.load(checkpoint, spec.commandLine().getErr());
         CheckpointInfo info = loaded.info();
         int dim = info.model().dim();
         float[] x0 = null;
@@ -87,7 +87,7 @@ final class SampleCommand implements Callable<Integer> {
                 .withSolver(solver.choice()).withSeed(seed);
         PrintWriter stdout = spec.commandLine().getOut();
         try (FmRuntime fm = FlowMatching.bootstrap(config); VelocityModel model = fm.loadModel(info.model(), loaded.weights())) {
-            Sampler sampler = fm.sampler(model, Datasets.source(info.source(), info.dataDim()), info.normalization());
+            Sampler sampler = fm.sampler(model, loaded.source(), info.normalization());
             if (x0 == null) {
                 x0 = sampler.noise(rows, Rng.seeded(seed).split("sample"));
             }

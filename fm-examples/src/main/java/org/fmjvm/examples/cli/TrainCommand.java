@@ -34,7 +34,7 @@ final class TrainCommand implements Callable<Integer> {
     String source;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
-            description = "Checkpoint folder to write (model.safetensors + checkpoint.json).")
+            description = "Checkpoint folder to write (checkpoint.json and the files it names).")
     Path out;
 
     @Mixin
@@ -66,14 +66,15 @@ final class TrainCommand implements Callable<Integer> {
         Dataset from = Datasets.source(source, data.dim());
         TrainingData prepared = dataOptions.prepare(data, from, 0, components.config().seed());
         PrintWriter stdout = spec.commandLine().getOut();
-        try (FmRuntime fm = FlowMatching.bootstrap(components.config())) {
+        try (FmRuntime fm = FlowMatching.bootstrap(components.config());
+                Checkpoints.Writer writer = Checkpoints.open(out, "fm train")) {
             stdout.println(fm.trainingSummary());
             stdout.println("data: " + prepared.data().describe() + (prepared.heldOutCount() > 0
                     ? "; " + prepared.heldOutCount() + " rows held out" : ""));
             stdout.flush();
             try (Runs.Trained trained = Runs.train(fm, prepared, dataset, source, model, dataOptions,
                     dataOptions.keepBest(false))) {
-                Checkpoints.save(out, trained.info(), trained.weights());
+                writer.save(trained.info(), trained.weights(), Runs.storedSource(from), null);
                 stdout.printf(Locale.ROOT, "trained %s on %s: %d steps of batch %d in %.1f s (median step %.2f ms),"
                         + " final loss %.4f%n", trained.model().spec().describe(), data.describe(),
                         trained.info().steps(), trained.info().batch(), trained.result().wallSeconds(),

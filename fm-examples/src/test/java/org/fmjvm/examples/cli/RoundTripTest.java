@@ -26,7 +26,7 @@ class RoundTripTest {
         CliRun train = CliRun.of("train", "--dataset", "eight-gaussians", "--out", ck.toString(), "--steps", "30",
                 "--batch", "64", "--hidden", "32,32", "--seed", "3");
         assertThat(train.exitCode()).as(train.err()).isZero();
-        assertThat(ck.resolve("model.safetensors")).exists();
+        assertThat(ck.resolve("model-000001.safetensors")).exists();
         JsonNode info = new ObjectMapper().readTree(ck.resolve("checkpoint.json").toFile());
         assertThat(info.path("seed").asLong()).isEqualTo(3);
         assertThat(info.path("path").path("name").asText()).isEqualTo("cond-ot");
@@ -86,7 +86,7 @@ class RoundTripTest {
                 "--pairs", "50", "--trajectories", "20", "--hidden", "32,32");
         assertThat(run.exitCode()).as(run.err()).isZero();
         for (String f : List.of("pairings.png", "samples.png", "trajectories.png", "velocity-field.png", "loss.png",
-                "metrics.json", "samples.csv", "checkpoint/model.safetensors", "checkpoint/checkpoint.json")) {
+                "metrics.json", "samples.csv", "checkpoint/model-000001.safetensors", "checkpoint/checkpoint.json")) {
             assertThat(out.resolve(f)).as(f).isNotEmptyFile();
         }
         JsonNode m = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());

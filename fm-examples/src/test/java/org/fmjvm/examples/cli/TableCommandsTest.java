@@ -57,7 +57,7 @@ class TableCommandsTest {
         assertThat(train.out()).contains("standard scaling of 4 columns to 3").contains("100 rows held out")
                 .containsPattern("held-out 100 rows at step \\d+");
         JsonNode info = json(ck.resolve("checkpoint.json"));
-        assertThat(info.path("formatVersion").asInt()).isEqualTo(2);
+        assertThat(info.path("formatVersion").asInt()).isEqualTo(3);
         assertThat(info.path("dataDim").asInt()).isEqualTo(4);
         assertThat(info.path("model").path("dim").asInt()).isEqualTo(3);
         assertThat(info.path("normalization").path("kind").asText()).isEqualTo("standard");
