@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.fmjvm.api.Backend;
 import org.fmjvm.api.TensorScope;
@@ -259,8 +260,29 @@ final class Runs {
     static Checkpoints.Loaded load(Path dir, java.io.PrintWriter err) {
         Checkpoints.Loaded loaded = Checkpoints.load(dir);
         loaded.notices().forEach(n -> err.println("note: " + n));
+        unknownComponents(loaded.info()).forEach(n -> err.println("note: " + dir + ": " + n));
         err.flush();
         return loaded;
+    }
+
+    /**
+     * @param info a checkpoint's record
+     * @return one line for each component it names that no plugin on the class path provides (sampling
+     *     does not need them; resuming the training does)
+     */
+    static List<String> unknownComponents(CheckpointInfo info) {
+        org.fmjvm.core.plugin.PluginRegistry registry = org.fmjvm.core.plugin.Plugins.discover();
+        List<String> out = new java.util.ArrayList<>();
+        for (var named : List.of(Map.entry(ComponentKind.PATH, info.path().name()),
+                Map.entry(ComponentKind.COUPLING, info.coupling().name()),
+                Map.entry(ComponentKind.BACKEND, info.backend()))) {
+            List<String> known = registry.names(named.getKey());
+            if (!known.contains(named.getValue())) {
+                out.add("it was trained with " + named.getKey().id() + " '" + named.getValue() + "', which no plugin"
+                        + " on the class path provides (known: " + String.join(", ", known) + ")");
+            }
+        }
+        return out;
     }
 
     /**
