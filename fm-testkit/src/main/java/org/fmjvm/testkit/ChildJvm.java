@@ -52,11 +52,7 @@ public final class ChildJvm {
      */
     public static List<String> results(Map<String, String> environment, Class<?> main, String... args)
             throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                main.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
+        ProcessBuilder pb = processBuilder(main, args);
         pb.environment().putAll(environment);
         pb.redirectErrorStream(true);
         Process p = pb.start();
@@ -71,5 +67,23 @@ public final class ChildJvm {
             }
         }
         return lines;
+    }
+
+    /**
+     * The command line {@link #results} runs, for a test that must control the child itself (kill it,
+     * read its output as it comes): this JVM's {@code java} binary and class path, then the class and
+     * its arguments. The caller starts the process and must end it.
+     *
+     * @param main the class to run; it must be on this JVM's class path and have a public
+     *     {@code main}
+     * @param args its arguments
+     * @return a builder for the child, inheriting this JVM's environment
+     */
+    public static ProcessBuilder processBuilder(Class<?> main, String... args) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                main.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command);
     }
 }
