@@ -46,6 +46,7 @@ import org.fmjvm.core.data.EmpiricalDataset;
 import org.fmjvm.core.data.GaussianSource;
 import org.fmjvm.core.io.AtomicFiles;
 import org.fmjvm.core.io.Hashes;
+import org.fmjvm.core.io.Snippets;
 import org.fmjvm.core.normalize.Normalizer;
 
 /**
@@ -188,7 +189,7 @@ public final class Checkpoints {
             String name = info.source();
             if (sourceRows != null) {
                 return EmpiricalDataset.of(name, sourceRows.rows(), sourceRows.dim(), sourceRows.count()
-                        + " rows of " + shorten(name) + " stored in the checkpoint");
+                        + " rows of " + Snippets.excerpt(name) + " stored in the checkpoint");
             }
             if (name.strip().equalsIgnoreCase(GaussianSource.NAME)) {
                 return new GaussianSource(dim);
@@ -202,7 +203,7 @@ public final class Checkpoints {
                 return d;
             }
             if (info.formatVersion() >= 3) {
-                throw new CheckpointException(dir.resolve(INFO_FILE) + " names source '" + shorten(name)
+                throw new CheckpointException(dir.resolve(INFO_FILE) + " names source '" + Snippets.excerpt(name)
                         + "', which is neither a built-in distribution nor stored in the checkpoint; the file is"
                         + " damaged: restore it or re-run training");
             }
@@ -210,7 +211,7 @@ public final class Checkpoints {
                 return Datasets.source(name, dim);
             } catch (FlowMatchingException e) {
                 throw new CheckpointException("this format " + info.formatVersion() + " checkpoint (" + dir
-                        + ") draws x0 from the file " + shorten(name) + ", which can no longer be read as a source"
+                        + ") draws x0 from the file " + Snippets.excerpt(name) + ", which can no longer be read as a source"
                         + " of dimension " + dim + "; put the original file back or re-run training", e);
             }
         }
@@ -413,7 +414,7 @@ public final class Checkpoints {
                     + " weights, so damage to them cannot be detected; re-train to get a checked checkpoint");
             if (!info.source().strip().equalsIgnoreCase(GaussianSource.NAME)
                     && !Datasets.names().contains(info.source().strip().toLowerCase(Locale.ROOT))) {
-                notices.add(dir + ": x0 is drawn by re-reading " + shorten(info.source())
+                notices.add(dir + ": x0 is drawn by re-reading " + Snippets.excerpt(info.source())
                         + " (format " + info.formatVersion() + " stored only its path)");
             }
         }
@@ -553,10 +554,6 @@ public final class Checkpoints {
         }
     }
 
-    private static String shorten(String text) {
-        String oneLine = text.replaceAll("[\\p{Cntrl}]", "?");
-        return oneLine.length() <= 80 ? oneLine : oneLine.substring(0, 77) + "...";
-    }
 
     /**
      * @param info a checkpoint's info
@@ -662,7 +659,7 @@ public final class Checkpoints {
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new CheckpointException(source + " is not valid JSON" + where + " (" + shorten(e.getOriginalMessage())
+            throw new CheckpointException(source + " is not valid JSON" + where + " (" + Snippets.excerpt(e.getOriginalMessage())
                     + "): the file is corrupt; restore it or re-run training", e);
         }
         Reader r = new Reader(source);
@@ -744,7 +741,8 @@ public final class Checkpoints {
                     r.name(root, "backend", "backend"), training, created, normalization, heldOut, columns);
             return version >= 3 ? files(r, root, info) : legacyFiles(r, root, info);
         } catch (ConfigurationException | IllegalArgumentException e) {
-            throw new CheckpointException(source + ": " + shorten(e.getMessage()) + "; the file is damaged", e);
+            throw new CheckpointException(source + ": " + Snippets.excerpt(e.getMessage(), 300) + "; the file is damaged",
+                    e);
         }
     }
 
@@ -767,7 +765,7 @@ public final class Checkpoints {
             if (!GENERATION_FILE.matcher(e.getKey()).matches() || !v.isTextual()
                     || !v.textValue().matches("[0-9a-f]{64}")) {
                 throw r.invalid("sha256", "an object mapping the checkpoint's file names to 64 hex digits",
-                        TextNode.valueOf("an entry for '" + shorten(e.getKey()) + "'"));
+                        TextNode.valueOf("an entry for '" + Snippets.excerpt(e.getKey()) + "'"));
             }
             hashes.put(e.getKey(), v.textValue());
         }
@@ -813,7 +811,7 @@ public final class Checkpoints {
 
         CheckpointException invalid(String path, String expected, JsonNode got) {
             return new CheckpointException(source + ": field '" + path + "' must be " + expected + ", got "
-                    + shorten(String.valueOf(got)));
+                    + Snippets.excerpt(String.valueOf(got)));
         }
 
         int bounded(JsonNode parent, String key, int min, int max) {
@@ -933,7 +931,7 @@ public final class Checkpoints {
                     Map.Entry<String, JsonNode> e = it.next();
                     if (!e.getValue().isTextual() || e.getValue().textValue().length() > MAX_TEXT
                             || !NAME.matcher(e.getKey()).matches()) {
-                        throw invalid(key + ".params." + shorten(e.getKey()), "a string", e.getValue());
+                        throw invalid(key + ".params." + Snippets.excerpt(e.getKey()), "a string", e.getValue());
                     }
                     params.put(e.getKey(), e.getValue().textValue());
                 }

@@ -23,6 +23,7 @@ import org.fmjvm.api.error.CheckpointException;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.error.DataException;
 import org.fmjvm.api.error.ShapeMismatchException;
+import org.fmjvm.core.io.Snippets;
 
 /**
  * Scales the columns of a real table from data space ({@code x} in R^D, the table's columns) to the
@@ -521,7 +522,8 @@ public final class Normalizer {
         try {
             kind = Kind.parse(kindText);
         } catch (ConfigurationException e) {
-            throw new CheckpointException(source + ": field 'normalization.kind' is '" + kindText + "', but the known"
+            throw new CheckpointException(source + ": field 'normalization.kind' is '" + Snippets.excerpt(kindText)
+                    + "', but the known"
                     + " kinds are " + Arrays.stream(Kind.values()).map(Kind::id).toList()
                     + ": the file is corrupt or from a newer fm-jvm", e);
         }
@@ -713,7 +715,7 @@ public final class Normalizer {
 
         CheckpointException invalid(String path, String expected, Object got) {
             return new CheckpointException(source + ": field 'normalization" + (path.isEmpty() ? "" : "." + path)
-                    + "' must be " + expected + ", got " + got);
+                    + "' must be " + expected + ", got " + Snippets.excerpt(got));
         }
 
         JsonNode field(JsonNode parent, String key) {
@@ -761,7 +763,8 @@ public final class Normalizer {
                 column = -1;
             }
             if (column < 0 || column >= dim) {
-                throw invalid(path, "an object whose keys are column indices 0.." + (dim - 1), "key '" + key + "'");
+                throw invalid(path, "an object whose keys are column indices 0.." + (dim - 1),
+                        "key '" + Snippets.excerpt(key) + "'");
             }
             return column;
         }

@@ -17,6 +17,7 @@ import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.OptimizerSpec;
 import org.fmjvm.api.model.TimeEmbedding;
 import org.fmjvm.api.random.Rng;
+import org.fmjvm.testkit.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,9 +52,8 @@ class TwoWritersTest {
     @Test
     void theSecondWriterFailsAtOnceNamingTheFirstAndTheLockDiesWithItsHolder() throws Exception {
         Path dir = tmp.resolve("ck");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Holder.class.getName(),
-                dir.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process child = ChildJvm.processBuilder(Holder.class, dir.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                     StandardCharsets.UTF_8));
