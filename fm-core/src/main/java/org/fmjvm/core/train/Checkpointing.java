@@ -7,7 +7,8 @@ import org.fmjvm.api.model.ModelWeights;
  * Snapshots of a training run, and where a run continues from.
  *
  * @param every hand a snapshot to {@code sink} after steps {@code every, 2 every, ...} short of the
- *     last step (the caller saves the finished model itself); {@code 0} never
+ *     last step (the caller saves the finished model itself), once that step's listeners and
+ *     held-out evaluation have run, so the snapshot includes them; {@code 0} never
  * @param sink where snapshots go; required when {@code every > 0}, else may be {@code null}
  * @param resumeFrom a snapshot to continue from, or {@code null} for a fresh run; the model passed
  *     to {@link Trainer} must already hold the snapshot's weights
