@@ -23,6 +23,7 @@ import org.fmjvm.api.model.Activation;
 import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.OptimizerSpec;
+import org.fmjvm.api.model.OptimizerState;
 import org.fmjvm.api.model.TimeEmbedding;
 import org.fmjvm.api.model.TrainableModel;
 import org.fmjvm.api.model.VelocityModel;
@@ -568,6 +569,80 @@ public abstract class ModelContract extends ScopedBackendSuite {
             double lb = b.trainStep(t, x, dxt);
             assertThat(la).isEqualTo(lb);
         });
+    }
+
+    /**
+     * A model built from another's weights and given its {@link TrainableModel#optimizerState()}
+     * (steps, a changed learning rate, Adam's moments, with clipping and weight decay on) continues
+     * bitwise as the original: the same losses, weights and state after three more steps.
+     */
+    @Test
+    public void optimizerStateRoundTripContinuesBitwise() {
+        ModelSpec spec = spec(Activation.SILU, new TimeEmbedding.Sinusoidal(2));
+        OptimizerSpec opt = OptimizerSpec.adam(1e-2).withMaxGradNorm(1.0).withWeightDecay(0.01, true);
+        Rng data = Rng.seeded(112);
+        try (TrainableModel original = backend().newTrainableModel(spec, opt, spec.initialWeights(Rng.seeded(111)))) {
+            assertThat(original.optimizerState()).isEqualTo(OptimizerState.initial(spec, 1e-2));
+            for (int s = 0; s < 3; s++) {
+                trainOn(new Batch(data, 64), original);
+            }
+            original.setLearningRate(3e-3);
+            OptimizerState state = original.optimizerState();
+            assertThat(state.steps()).isEqualTo(3);
+            assertThat(state.learningRate()).isEqualTo(3e-3);
+            assertThat(state.firstMoments().names()).isEqualTo(spec.parameterShapes().stream()
+                    .map(ModelWeights.Parameter::name).toList());
+            assertThat(state.secondMoments()).isNotEqualTo(OptimizerState.initial(spec, 1e-2).secondMoments());
+            try (TrainableModel resumed = backend().newTrainableModel(spec, opt, original.weights())) {
+                resumed.restoreOptimizerState(state);
+                assertThat(resumed.stepsTaken()).isEqualTo(3);
+                assertThat(resumed.learningRate()).isEqualTo(3e-3);
+                assertThat(resumed.optimizerState()).isEqualTo(state);
+                for (int s = 0; s < 3; s++) {
+                    Batch batch = new Batch(data, 64);
+                    double[] losses = trainOn(batch, original, resumed);
+                    assertThat(Double.doubleToRawLongBits(losses[1])).as("loss of step " + (4 + s))
+                            .isEqualTo(Double.doubleToRawLongBits(losses[0]));
+                }
+                Bitwise.assertSameBits("weights after the resumed steps", original.weights(), resumed.weights());
+                assertThat(resumed.optimizerState()).isEqualTo(original.optimizerState());
+            }
+        }
+        assertThat(backend().liveTensors()).isEqualTo(baseline());
+    }
+
+    /** A state of another architecture, or with a bad rate, is rejected naming the tensor and both shapes. */
+    @Test
+    public void restoreOptimizerStateRejectsAStateThatDoesNotFit() {
+        ModelSpec spec = silu();
+        ModelSpec wider = new ModelSpec(D, List.of(16, 13), Activation.SILU, new TimeEmbedding.Raw());
+        try (TrainableModel model = backend().newTrainableModel(spec, OptimizerSpec.adam(1e-3),
+                spec.initialWeights(Rng.seeded(113)))) {
+            OptimizerState before = model.optimizerState();
+            assertThatThrownBy(() -> model.restoreOptimizerState(OptimizerState.initial(wider, 1e-3)))
+                    .isInstanceOf(ShapeMismatchException.class)
+                    .hasMessageContaining("first moments")
+                    .hasMessageContaining("net.2.weight[13, 16]")
+                    .hasMessageContaining("net.2.weight[12, 16]");
+            OptimizerState good = OptimizerState.initial(spec, 1e-3);
+            assertThatThrownBy(() -> new OptimizerState(2, Double.NaN, good.firstMoments(), good.secondMoments()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN");
+            assertThat(model.optimizerState()).isEqualTo(before);
+        }
+    }
+
+    /** One training step of every model on the batch, each in a scope; returns the losses. */
+    private double[] trainOn(Batch batch, TrainableModel... models) {
+        double[] losses = new double[models.length];
+        try (TensorScope scope = backend().openScope()) {
+            Tensor t = batch.t();
+            Tensor x = batch.x();
+            Tensor dxt = batch.dxt();
+            for (int i = 0; i < models.length; i++) {
+                losses[i] = models[i].trainStep(t, x, dxt);
+            }
+        }
+        return losses;
     }
 
     /**

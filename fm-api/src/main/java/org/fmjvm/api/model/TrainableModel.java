@@ -49,4 +49,24 @@ public interface TrainableModel extends VelocityModel {
 
     /** @return the learning rate the next step uses */
     double learningRate();
+
+    /**
+     * A copy of the optimizer's state on the host: steps taken, the current learning rate and Adam's
+     * moments named like the parameters. Does not change the model.
+     *
+     * @return the state {@link #restoreOptimizerState} takes
+     */
+    OptimizerState optimizerState();
+
+    /**
+     * Replaces the optimizer's state (steps taken, learning rate, Adam's moments); the weights are
+     * untouched. A model built from another model's weights and given that model's
+     * {@link #optimizerState()} then takes bitwise the same next {@link #trainStep}, provided both
+     * have the same {@link OptimizerSpec}.
+     *
+     * @param state a state of a model with this {@link #spec()}
+     * @throws org.fmjvm.api.error.ShapeMismatchException if a moment's name or shape differs from the
+     *     parameter's, naming the tensor and both shapes
+     */
+    void restoreOptimizerState(OptimizerState state);
 }

@@ -29,6 +29,42 @@ public final class Rng {
     }
 
     /**
+     * Everything that decides a generator's future draws, to snapshot a run and continue it later.
+     *
+     * @param seed the seed the generator was created with (what {@link Rng#split} derives from)
+     * @param state the position in the SplitMix64 sequence
+     * @param spareNormal the second normal of the last polar-method pair; meaningful only with {@code hasSpare}
+     * @param hasSpare whether the next {@link Rng#nextGaussian()} returns {@code spareNormal} without drawing
+     */
+    public record State(long seed, long state, double spareNormal, boolean hasSpare) {
+        /** Rejects a non-finite spare normal, which no generator can hold. */
+        public State {
+            if (!Double.isFinite(spareNormal)) {
+                throw new IllegalArgumentException("spare normal must be finite, got " + spareNormal);
+            }
+        }
+    }
+
+    /**
+     * @return this generator's full state; {@link #restore} of it draws what this generator draws next
+     */
+    public State state() {
+        return new State(seed, state, spareNormal, hasSpare);
+    }
+
+    /**
+     * @param state a state from {@link #state()}
+     * @return a new generator that continues exactly where the captured one was
+     */
+    public static Rng restore(State state) {
+        Rng rng = new Rng(state.seed());
+        rng.state = state.state();
+        rng.spareNormal = state.spareNormal();
+        rng.hasSpare = state.hasSpare();
+        return rng;
+    }
+
+    /**
      * @param seed any value; equal seeds give equal sequences
      * @return a generator at the start of the sequence for {@code seed}
      */

@@ -1,12 +1,16 @@
 package org.fmjvm.backend.djl;
 
+import java.nio.FloatBuffer;
+
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
 
 import org.fmjvm.api.model.ModelInputs;
+import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.OptimizerSpec;
+import org.fmjvm.api.model.OptimizerState;
 
 /**
  * Adam / AdamW with PyTorch's semantics on top of DJL's fused native {@code adamUpdate}.
@@ -32,6 +36,7 @@ import org.fmjvm.api.model.OptimizerSpec;
  */
 final class DjlAdam {
     private final OptimizerSpec spec;
+    private final PtNDManager manager;
     private final PtNDArray[] params;
     private final PtNDArray[] means;
     private final PtNDArray[] variances;
@@ -40,6 +45,7 @@ final class DjlAdam {
 
     DjlAdam(OptimizerSpec spec, PtNDArray[] params, PtNDManager manager) {
         this.spec = spec;
+        this.manager = manager;
         this.params = params.clone();
         this.means = new PtNDArray[params.length];
         this.variances = new PtNDArray[params.length];
@@ -64,6 +70,44 @@ final class DjlAdam {
 
     void learningRate(double rate) {
         this.learningRate = ModelInputs.learningRate(rate);
+    }
+
+    /**
+     * @param model the architecture the parameters follow
+     * @return the steps, rate and moments, copied to the host
+     */
+    OptimizerState state(ModelSpec model) {
+        float[][] m = new float[params.length][];
+        float[][] v = new float[params.length][];
+        for (int i = 0; i < params.length; i++) {
+            m[i] = means[i].toFloatArray();
+            v[i] = variances[i].toFloatArray();
+        }
+        return OptimizerState.of(model, steps, learningRate, m, v);
+    }
+
+    /**
+     * Replaces the moments with copies of {@code state}'s (made as the initial zeros were), then the
+     * step count and rate.
+     *
+     * @param model the architecture the parameters follow
+     * @param state the state to continue from
+     */
+    void restore(ModelSpec model, OptimizerState state) {
+        state.requireMatches(model);
+        double rate = ModelInputs.learningRate(state.learningRate());
+        for (int i = 0; i < params.length; i++) {
+            means[i] = replace(means[i], state.firstMoment(i));
+            variances[i] = replace(variances[i], state.secondMoment(i));
+        }
+        steps = state.steps();
+        learningRate = rate;
+    }
+
+    private PtNDArray replace(PtNDArray old, float[] values) {
+        PtNDArray fresh = (PtNDArray) manager.create(FloatBuffer.wrap(values), old.getShape(), DataType.FLOAT32);
+        old.close();
+        return fresh;
     }
 
     /**

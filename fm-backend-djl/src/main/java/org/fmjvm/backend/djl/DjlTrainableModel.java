@@ -8,6 +8,7 @@ import org.fmjvm.api.Tensor;
 import org.fmjvm.api.backend.ForwardingVelocityModel;
 import org.fmjvm.api.model.ModelInputs;
 import org.fmjvm.api.model.OptimizerSpec;
+import org.fmjvm.api.model.OptimizerState;
 import org.fmjvm.api.model.TrainableModel;
 import org.fmjvm.api.model.VelocityModel;
 
@@ -87,6 +88,27 @@ final class DjlTrainableModel implements TrainableModel, ForwardingVelocityModel
     @Override
     public double learningRate() {
         return adam.learningRate();
+    }
+
+    @Override
+    public OptimizerState optimizerState() {
+        mlp.checkOpen();
+        try {
+            return adam.state(mlp.spec());
+        } catch (EngineException e) {
+            throw mlp.backend().nativeFailure("optimizerState", e);
+        }
+    }
+
+    @Override
+    public void restoreOptimizerState(OptimizerState state) {
+        java.util.Objects.requireNonNull(state, "state");
+        mlp.checkOpen();
+        try {
+            adam.restore(mlp.spec(), state);
+        } catch (EngineException e) {
+            throw mlp.backend().nativeFailure("restoreOptimizerState", e);
+        }
     }
 
     @Override

@@ -10,6 +10,7 @@ import org.fmjvm.api.model.ModelInputs;
 import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.OptimizerSpec;
+import org.fmjvm.api.model.OptimizerState;
 import org.fmjvm.api.model.VelocityModel;
 import org.tensorflow.internal.c_api.TFE_TensorHandle;
 
@@ -113,6 +114,61 @@ final class TfMlp implements VelocityModel {
 
     void learningRate(double rate) {
         this.learningRate = ModelInputs.learningRate(rate);
+    }
+
+    /**
+     * @return the steps, rate and Adam's moments, copied to the host
+     */
+    OptimizerState optimizerState() {
+        checkOpen();
+        requireTrainable();
+        List<ModelWeights.Parameter> shapes = spec.parameterShapes();
+        float[][] m = new float[params.length][];
+        float[][] v = new float[params.length][];
+        for (int i = 0; i < params.length; i++) {
+            int size = shapes.get(i).size();
+            m[i] = runtime.readFloats(means[i], size);
+            v[i] = runtime.readFloats(variances[i], size);
+        }
+        return OptimizerState.of(spec, steps, learningRate, m, v);
+    }
+
+    /**
+     * Replaces Adam's moment handles with new ones holding {@code state}'s values, then the step
+     * count and rate.
+     *
+     * @param state the state to continue from
+     */
+    void restoreOptimizerState(OptimizerState state) {
+        Objects.requireNonNull(state, "state");
+        checkOpen();
+        requireTrainable();
+        state.requireMatches(spec);
+        double rate = ModelInputs.learningRate(state.learningRate());
+        List<ModelWeights.Parameter> shapes = spec.parameterShapes();
+        for (int i = 0; i < params.length; i++) {
+            int[] shape = shapes.get(i).shape();
+            TFE_TensorHandle m = runtime.floats(state.firstMoment(i), shape);
+            TFE_TensorHandle v;
+            try {
+                v = runtime.floats(state.secondMoment(i), shape);
+            } catch (RuntimeException e) {
+                runtime.delete(m);
+                throw e;
+            }
+            runtime.delete(means[i]);
+            runtime.delete(variances[i]);
+            means[i] = m;
+            variances[i] = v;
+        }
+        steps = state.steps();
+        learningRate = rate;
+    }
+
+    private void requireTrainable() {
+        if (optimizer == null) {
+            throw new IllegalStateException("this is an inference model: it has no optimizer state");
+        }
     }
 
     private void checkOpen() {

@@ -3,6 +3,7 @@ package org.fmjvm.backend.tf;
 import org.fmjvm.api.Tensor;
 import org.fmjvm.api.backend.ForwardingVelocityModel;
 import org.fmjvm.api.model.OptimizerSpec;
+import org.fmjvm.api.model.OptimizerState;
 import org.fmjvm.api.model.TrainableModel;
 import org.fmjvm.api.model.VelocityModel;
 
@@ -55,6 +56,16 @@ final class TfTrainableModel implements TrainableModel, ForwardingVelocityModel 
     @Override
     public double learningRate() {
         return mlp.learningRate();
+    }
+
+    @Override
+    public OptimizerState optimizerState() {
+        return mlp.optimizerState();
+    }
+
+    @Override
+    public void restoreOptimizerState(OptimizerState state) {
+        mlp.restoreOptimizerState(state);
     }
 
     @Override

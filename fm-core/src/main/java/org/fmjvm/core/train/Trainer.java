@@ -1,7 +1,9 @@
 package org.fmjvm.core.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import org.fmjvm.api.Backend;
@@ -11,6 +13,7 @@ import org.fmjvm.api.coupling.CoupledBatch;
 import org.fmjvm.api.coupling.Coupling;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.error.DataException;
+import org.fmjvm.api.error.ShapeMismatchException;
 import org.fmjvm.api.error.TrainingDivergedException;
 import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.TrainableModel;
@@ -128,6 +131,33 @@ public final class Trainer {
      */
     public TrainingResult train(TrainableModel model, TrainingConfig config, Validation validation,
             List<? extends TrainingListener> listeners) {
+        return train(model, config, validation, listeners, Checkpointing.none());
+    }
+
+    /**
+     * Trains {@code model} in place as {@link #train(TrainableModel, TrainingConfig, Validation, List)}
+     * does, handing snapshots to {@code checkpointing.sink()} and, with
+     * {@code checkpointing.resumeFrom()}, continuing a snapshot's run: the optimizer's state, the
+     * random streams, the losses and the held-out bookkeeping are restored and the run goes on from
+     * the next step, bitwise as if it had never stopped (the model must already hold the snapshot's
+     * weights, and the trainer and the arguments must be those of the snapshot's run). Listeners then
+     * get {@code onStart} (with {@link TrainingStart#resumedFrom()}) and events for the remaining
+     * steps only; the result covers the whole run.
+     *
+     * @param model the model to train (the caller owns and closes it)
+     * @param config steps and batch size
+     * @param validation the held-out evaluation, or {@code null} for none
+     * @param listeners observers, called on this thread
+     * @param checkpointing snapshots and the run to continue
+     * @return the per-step losses, timing and evaluations of the whole run
+     * @throws ConfigurationException if the snapshot does not fit this run (steps, batch, seed,
+     *     parameter shapes, held-out evaluation), before the model is touched
+     * @throws DataException if the data or held-out dimension differs from the model's
+     * @throws TrainingDivergedException if a loss is NaN or infinite
+     */
+    public TrainingResult train(TrainableModel model, TrainingConfig config, Validation validation,
+            List<? extends TrainingListener> listeners, Checkpointing checkpointing) {
+        Objects.requireNonNull(checkpointing, "checkpointing");
         int dim = model.spec().dim();
         if (validation != null && validation.dim() != dim) {
             throw new DataException("held-out rows have dimension " + validation.dim() + " but the model has dimension "
@@ -140,18 +170,27 @@ public final class Trainer {
         int steps = config.steps();
         int batch = config.batch();
         Rng root = Rng.seeded(seed);
-        Rng sourceRng = root.split("source");
-        Rng dataRng = root.split("data");
-        Rng couplingRng = root.split("coupling");
-        Rng timeRng = root.split("time");
-        Rng pathRng = root.split("path");
+        TrainingState resume = checkpointing.resumeFrom();
+        if (resume != null) {
+            requireFits(resume, model, config, validation, root);
+            model.restoreOptimizerState(resume.optimizer());
+        }
+        Rng sourceRng = stream(root, "source", resume);
+        Rng dataRng = stream(root, "data", resume);
+        Rng couplingRng = stream(root, "coupling", resume);
+        Rng timeRng = stream(root, "time", resume);
+        Rng pathRng = stream(root, "path", resume);
+        int first = resume == null ? 0 : resume.step();
         double[] losses = new double[steps];
-        long start = System.nanoTime();
+        if (resume != null) {
+            System.arraycopy(resume.losses(), 0, losses, 0, first);
+        }
+        long start = System.nanoTime() - (resume == null ? 0 : resume.wallNanos());
         TrainingStart startEvent = new TrainingStart(steps, batch, seed, "data: " + data.describe() + "\nsource: "
                 + source.describe() + "\nmodel: "
                 + model.spec().describe() + "\noptimizer: " + model.optimizer().describe() + ", learning-rate schedule "
                 + config.schedule().id() + "\npath: " + path.describe()
-                + "\ncoupling: " + coupling.describe() + "\ntime-sampler: " + timeSampler.describe());
+                + "\ncoupling: " + coupling.describe() + "\ntime-sampler: " + timeSampler.describe(), first);
         for (TrainingListener l : listeners) {
             l.onStart(startEvent);
         }
@@ -160,11 +199,11 @@ public final class Trainer {
                 : new FixedDraws(validation.heldOut(), dim, validationRng.split("held-out"));
         FixedDraws trainDraws = validation == null ? null
                 : new FixedDraws(validation.train(), dim, validationRng.split("train"));
-        List<ValidationEnd> evaluations = new ArrayList<>();
-        ModelWeights bestWeights = null;
-        double bestLoss = Double.POSITIVE_INFINITY;
+        List<ValidationEnd> evaluations = new ArrayList<>(resume == null ? List.of() : resume.evaluations());
+        ModelWeights bestWeights = resume == null ? null : resume.bestWeights();
+        double bestLoss = resume == null ? Double.POSITIVE_INFINITY : resume.bestHeldOutLoss();
         double baseRate = model.optimizer().learningRate();
-        for (int step = 0; step < steps; step++) {
+        for (int step = first; step < steps; step++) {
             model.setLearningRate(baseRate * config.schedule().factor(step, steps));
             double loss;
             try (TensorScope scope = backend.openScope()) {
@@ -205,6 +244,14 @@ public final class Trainer {
                     l.onValidation(event);
                 }
             }
+            int done = step + 1;
+            if (checkpointing.every() > 0 && done % checkpointing.every() == 0 && done < steps) {
+                Map<String, Rng.State> streams = Map.of("source", sourceRng.state(), "data", dataRng.state(),
+                        "coupling", couplingRng.state(), "time", timeRng.state(), "path", pathRng.state());
+                TrainingState state = new TrainingState(done, steps, batch, streams, model.optimizerState(),
+                        Arrays.copyOf(losses, done), System.nanoTime() - start, evaluations, bestLoss, bestWeights);
+                checkpointing.sink().save(model.weights(), state);
+            }
         }
         long wall = System.nanoTime() - start;
         TrainingResult result = new TrainingResult(losses, 0, wall);
@@ -214,6 +261,66 @@ public final class Trainer {
             l.onEnd(end);
         }
         return new TrainingResult(losses, finalLoss, wall, evaluations, bestWeights);
+    }
+
+    /** The stream {@code label}: split from the seed for a fresh run, else where the snapshot left it. */
+    private static Rng stream(Rng root, String label, TrainingState resume) {
+        return resume == null ? root.split(label) : Rng.restore(resume.streams().get(label));
+    }
+
+    /** Checks that a snapshot belongs to a run like this one, before anything is restored. */
+    private void requireFits(TrainingState state, TrainableModel model, TrainingConfig config, Validation validation,
+            Rng root) {
+        String prefix = "cannot resume from the training state at step " + state.step() + ": ";
+        if (state.totalSteps() != config.steps()) {
+            throw new ConfigurationException(prefix + "it belongs to a run of " + state.totalSteps()
+                    + " steps but this run has " + config.steps() + "; resume with steps " + state.totalSteps());
+        }
+        if (state.batch() != config.batch()) {
+            throw new ConfigurationException(prefix + "it was trained with batch " + state.batch()
+                    + " but this run has batch " + config.batch() + "; resume with batch " + state.batch());
+        }
+        if (state.step() >= config.steps()) {
+            throw new ConfigurationException(prefix + "the run of " + config.steps()
+                    + " steps is already complete; there is nothing to resume");
+        }
+        for (String label : TrainingState.STREAMS) {
+            if (state.streams().get(label).seed() != root.split(label).seed()) {
+                throw new ConfigurationException(prefix + "its random stream '" + label + "' does not derive from"
+                        + " seed " + seed + "; resume with the seed of the saved run");
+            }
+        }
+        try {
+            state.optimizer().requireMatches(model.spec());
+            if (state.bestWeights() != null) {
+                state.bestWeights().requireMatches(model.spec());
+            }
+        } catch (ShapeMismatchException e) {
+            throw new ConfigurationException(prefix + "it does not fit the model " + model.spec().describe() + ": "
+                    + e.getMessage(), e);
+        }
+        List<Integer> expected = new ArrayList<>();
+        if (validation != null) {
+            for (int s = validation.every(); s <= state.step(); s += validation.every()) {
+                expected.add(s);
+            }
+        }
+        List<Integer> saved = state.evaluations().stream().map(ValidationEnd::step).toList();
+        if (!saved.equals(expected)) {
+            throw new ConfigurationException(prefix + "it holds held-out evaluations after steps " + saved
+                    + " but this run " + (validation == null ? "has no held-out evaluation"
+                    : "evaluates every " + validation.every() + " steps, which gives " + expected)
+                    + "; resume with the held-out settings of the saved run");
+        }
+        boolean keeps = validation != null && validation.keepBest();
+        if (state.bestWeights() != null && !keeps) {
+            throw new ConfigurationException(prefix + "it kept best weights but this run does not keep them;"
+                    + " resume with keep-best on");
+        }
+        if (keeps && state.bestWeights() == null && state.bestHeldOutLoss() != Double.POSITIVE_INFINITY) {
+            throw new ConfigurationException(prefix + "this run keeps the best weights but the saved run did not;"
+                    + " resume with keep-best off");
+        }
     }
 
     /** The held-out and training-subset NLLs of the current weights, with the run's estimator, or nulls. */
