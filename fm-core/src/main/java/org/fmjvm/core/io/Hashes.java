@@ -1,9 +1,15 @@
 package org.fmjvm.core.io;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
+
+import org.fmjvm.api.error.DataException;
 
 /**
  * SHA-256 digests as lowercase hex, the form checkpoints record next to the files they describe.
@@ -33,6 +39,27 @@ public final class Hashes {
     public static String sha256Hex(byte[] bytes) {
         Objects.requireNonNull(bytes, "bytes");
         return hex(sha256().digest(bytes));
+    }
+
+    /**
+     * Hashes a file of any size in constant memory.
+     *
+     * @param file a readable file
+     * @return the SHA-256 of its bytes: 64 lowercase hex digits
+     * @throws org.fmjvm.api.error.DataException if the file cannot be read, naming it
+     */
+    public static String sha256Hex(Path file) {
+        Objects.requireNonNull(file, "file");
+        MessageDigest digest = sha256();
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0;) {
+                digest.update(buf, 0, n);
+            }
+        } catch (IOException e) {
+            throw new DataException("cannot read " + file + " to check its SHA-256: " + e.getMessage(), e);
+        }
+        return hex(digest.digest());
     }
 
     /**

@@ -25,9 +25,11 @@ import org.fmjvm.core.checkpoint.CheckpointInfo;
 import org.fmjvm.core.checkpoint.Checkpoints;
 import org.fmjvm.core.data.CsvDataset;
 import org.fmjvm.core.metrics.Straightness;
+import org.fmjvm.core.train.Checkpointing;
 import org.fmjvm.core.train.TrainingConfig;
 import org.fmjvm.core.train.TrainingData;
 import org.fmjvm.core.train.TrainingResult;
+import org.fmjvm.core.train.TrainingState;
 import org.fmjvm.core.train.Validation;
 
 /** What {@code fm train} and {@code fm demo} share: one training run with progress, and its checkpoint record. */
@@ -140,6 +142,40 @@ final class Runs {
      */
     static Trained train(FmRuntime fm, TrainingData data, String dataLabel, String sourceLabel,
             ModelOptions options, DataOptions dataOptions, boolean keepBest) {
+        return train(fm, data, dataLabel, sourceLabel, options, dataOptions, keepBest, null);
+    }
+
+    /**
+     * Periodic checkpoints of a run, and the snapshot it resumes from.
+     *
+     * @param every save after every this many steps ({@code 0}: never)
+     * @param writer the locked checkpoint folder
+     * @param sourceRows the source rows the checkpoints store, or {@code null}
+     * @param run how to rebuild the run (the command's arguments, the data's hash), stored with each snapshot
+     * @param resumeFrom the snapshot to continue from, or {@code null} for a fresh run
+     * @param resumeWeights the snapshot's weights, or {@code null} for a fresh run
+     */
+    record Snapshots(int every, Checkpoints.Writer writer, Checkpoints.SourceRows sourceRows,
+            com.fasterxml.jackson.databind.node.ObjectNode run, TrainingState resumeFrom, ModelWeights resumeWeights) {
+    }
+
+    /**
+     * As {@link #train(FmRuntime, TrainingData, String, String, ModelOptions, DataOptions, boolean)},
+     * saving a resumable checkpoint every {@code snapshots.every()} steps and, with
+     * {@code snapshots.resumeFrom()}, continuing a run from one.
+     *
+     * @param fm the runtime
+     * @param data the data in the model's coordinates
+     * @param dataLabel how the checkpoint names the data
+     * @param sourceLabel how the checkpoint names the source
+     * @param options network, optimizer and budget
+     * @param dataOptions held-out evaluation settings
+     * @param keepBest whether to keep the weights of the lowest held-out loss
+     * @param snapshots periodic checkpoints and the resume point, or {@code null} for neither
+     * @return the trained model; the caller closes it
+     */
+    static Trained train(FmRuntime fm, TrainingData data, String dataLabel, String sourceLabel,
+            ModelOptions options, DataOptions dataOptions, boolean keepBest, Snapshots snapshots) {
         TrainingConfig config = options.training();
         OptimizerSpec optimizer = options.optimizer();
         ModelSpec spec = options.model(data.modelDim());
@@ -156,12 +192,29 @@ final class Runs {
                 validation = validation.keepingBest();
             }
         }
-        TrainableModel model = fm.newTrainableModel(spec, optimizer);
+        boolean resuming = snapshots != null && snapshots.resumeFrom() != null;
+        TrainableModel model = resuming ? fm.backend().newTrainableModel(spec, optimizer, snapshots.resumeWeights())
+                : fm.newTrainableModel(spec, optimizer);
         VelocityModel best = null;
         Validation.Nll exactNll = null;
         try {
+            Checkpointing checkpointing = Checkpointing.none();
+            if (snapshots != null && snapshots.every() > 0) {
+                checkpointing = Checkpointing.every(snapshots.every(), (weights, state) -> {
+                    CheckpointInfo partial = info(fm, spec, dataLabel, sourceLabel, config, optimizer, data, state.step(),
+                            new CheckpointInfo.TrainingSummary(recentMeanLoss(state.losses()),
+                                    state.wallNanos() / 1e9), null);
+                    com.fasterxml.jackson.databind.node.ObjectNode json = snapshots.run().deepCopy();
+                    json.set("trainer", state.toJson());
+                    snapshots.writer().save(partial, weights, snapshots.sourceRows(),
+                            new Checkpoints.Resume(json, state.tensors()));
+                });
+            }
+            if (resuming) {
+                checkpointing = checkpointing.resumingFrom(snapshots.resumeFrom());
+            }
             TrainingResult result = fm.trainer(data).train(model, config, validation,
-                    List.of(TerminalProgress.create(), clock));
+                    List.of(TerminalProgress.create(), clock), checkpointing);
             CheckpointInfo.HeldOut heldOut = null;
             if (validation != null) {
                 ValidationEnd chosen = (validation.keepBest() ? result.bestValidation() : result.lastValidation())
@@ -184,13 +237,8 @@ final class Runs {
                 heldOut = new CheckpointInfo.HeldOut(data.validationFraction(), data.heldOutCount(), chosen.step(),
                         chosen.heldOutLoss(), exactNll == null ? null : exactNll.heldOut());
             }
-            List<String> columns = data.raw() instanceof CsvDataset t ? t.columnNames() : List.of();
-            CheckpointInfo info = CheckpointInfo.of(spec, fm.component(ComponentKind.PATH),
-                    fm.component(ComponentKind.COUPLING), dataLabel, sourceLabel, fm.config().seed(), config.steps(),
-                    config.batch(),
-                    optimizer, fm.component(ComponentKind.BACKEND).name(),
-                    new CheckpointInfo.TrainingSummary(result.finalLoss(), result.wallSeconds()), Instant.now())
-                    .withTable(data.normalizer(), heldOut, columns);
+            CheckpointInfo info = info(fm, spec, dataLabel, sourceLabel, config, optimizer, data, config.steps(),
+                    new CheckpointInfo.TrainingSummary(result.finalLoss(), result.wallSeconds()), heldOut);
             return new Trained(model, best, result, info, clock.medianMillis(1), exactNll);
         } catch (RuntimeException e) {
             model.close();
@@ -199,6 +247,27 @@ final class Runs {
             }
             throw e;
         }
+    }
+
+    /** What a checkpoint records about a run after {@code stepsTaken} steps. */
+    private static CheckpointInfo info(FmRuntime fm, ModelSpec spec, String dataLabel, String sourceLabel,
+            TrainingConfig config, OptimizerSpec optimizer, TrainingData data, int stepsTaken,
+            CheckpointInfo.TrainingSummary summary, CheckpointInfo.HeldOut heldOut) {
+        List<String> columns = data.raw() instanceof CsvDataset t ? t.columnNames() : List.of();
+        return CheckpointInfo.of(spec, fm.component(ComponentKind.PATH), fm.component(ComponentKind.COUPLING),
+                dataLabel, sourceLabel, fm.config().seed(), stepsTaken, config.batch(), optimizer,
+                fm.component(ComponentKind.BACKEND).name(), summary, Instant.now())
+                .withTable(data.normalizer(), heldOut, columns);
+    }
+
+    /** The mean of the last (up to) 100 losses, as a snapshot's summary reports it. */
+    private static double recentMeanLoss(double[] losses) {
+        int from = Math.max(0, losses.length - 100);
+        double sum = 0;
+        for (int i = from; i < losses.length; i++) {
+            sum += losses[i];
+        }
+        return losses.length == 0 ? 0 : sum / (losses.length - from);
     }
 
     /**
