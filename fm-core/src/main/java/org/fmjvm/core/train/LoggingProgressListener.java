@@ -36,7 +36,8 @@ public final class LoggingProgressListener implements TrainingListener {
     @Override
     public void onStart(TrainingStart event) {
         every = Math.max(1, event.totalSteps() / reports);
-        LOG.info("training {} steps, batch {}, seed {}", event.totalSteps(), event.batch(), event.seed());
+        LOG.info("training {} steps, batch {}, seed {}{}", event.totalSteps(), event.batch(), event.seed(),
+                event.resumed() ? ", resuming after step " + event.resumedFrom() : "");
     }
 
     @Override

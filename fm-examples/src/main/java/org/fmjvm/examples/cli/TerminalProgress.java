@@ -35,6 +35,7 @@ final class TerminalProgress implements TrainingListener {
     public void onStart(TrainingStart event) {
         bar = new ProgressBarBuilder().setTaskName("training").setInitialMax(event.totalSteps())
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate()
+                .startsFrom(event.resumedFrom(), java.time.Duration.ZERO)
                 .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build();
     }
 
