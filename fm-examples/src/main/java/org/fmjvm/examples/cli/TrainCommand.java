@@ -12,6 +12,7 @@ import org.fmjvm.core.checkpoint.Checkpoints;
 import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.Datasets;
 import org.fmjvm.core.data.GaussianSource;
+import org.fmjvm.core.io.OutputPaths;
 import org.fmjvm.core.train.TrainingData;
 
 import picocli.CommandLine;
@@ -62,7 +63,9 @@ final class TrainCommand implements Callable<Integer> {
         model.validate();
         dataOptions.validate(0);
         Runs.requireCheckpointTarget(out);
+        OutputPaths.requireWritableFolder(out, "--out");
         Dataset data = Datasets.resolve(dataset);
+        model.checkResources(data.dim(), components.config().coupling().name());
         Dataset from = Datasets.source(source, data.dim());
         TrainingData prepared = dataOptions.prepare(data, from, 0, components.config().seed());
         PrintWriter stdout = spec.commandLine().getOut();
