@@ -41,7 +41,33 @@ public record ModelSpec(int dim, List<Integer> hidden, Activation activation, Ti
                 throw new ConfigurationException("hidden widths must be >= 1, got " + hidden);
             }
         }
+        if ((long) dim + timeEmbedding.width() > MAX_ELEMENTS) {
+            throw new ConfigurationException("model dimension " + dim + " is too large: the network input would"
+                    + " have more than " + MAX_ELEMENTS + " columns");
+        }
+        long count = 0;
+        for (int l = 0; l <= hidden.size(); l++) {
+            long in = l == 0 ? (long) dim + timeEmbedding.width() : hidden.get(l - 1);
+            long out = l == hidden.size() ? dim : hidden.get(l);
+            if (in * out > MAX_ELEMENTS) {
+                throw new ConfigurationException(String.format(java.util.Locale.ROOT, "hidden widths %s are too"
+                        + " large: layer %d's weight is %d x %d = %,d values, more than a Java array holds (%,d);"
+                        + " use narrower layers", hidden, l + 1, out, in, in * out, MAX_ELEMENTS));
+            }
+            count += in * out + out;
+        }
+        if (count > MAX_ELEMENTS) {
+            throw new ConfigurationException(String.format(java.util.Locale.ROOT, "hidden widths %s are too large:"
+                    + " %,d parameters, more than a Java array holds (%,d); use narrower or fewer layers", hidden,
+                    count, MAX_ELEMENTS));
+        }
     }
+
+    /**
+     * The most values one weight, or all parameters together, may have: what a Java array holds,
+     * since weights travel as {@code float[]} ({@value}).
+     */
+    public static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
 
     /**
      * The tutorial's network: three hidden layers of 256, SiLU, raw {@code t}.

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
+import org.fmjvm.api.error.DataException;
 import org.fmjvm.api.error.UnknownComponentException;
 
 /**
@@ -77,6 +78,7 @@ public final class Datasets {
      * @param nameOrCsvPath a built-in name or a path
      * @return the data set
      * @throws UnknownComponentException if it is neither a built-in name nor an existing file
+     * @throws DataException if it names a directory (neither a name nor a file)
      * @throws org.fmjvm.api.error.DataException if the CSV file is missing or malformed
      */
     public static Dataset resolve(String nameOrCsvPath) {
@@ -91,6 +93,10 @@ public final class Datasets {
         Path p = asExistingFile(s);
         if (p != null) {
             return CsvDataset.load(p);
+        }
+        if (isDirectory(s)) {
+            throw new DataException("'" + s + "' is a directory; expected a built-in data set " + names()
+                    + " or a CSV file of points, one per line");
         }
         return byName(s);
     }
@@ -114,6 +120,14 @@ public final class Datasets {
             return csv.requireDim(dim, "the data");
         }
         return d;
+    }
+
+    private static boolean isDirectory(String s) {
+        try {
+            return !s.isEmpty() && Files.isDirectory(Path.of(s));
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 
     private static Path asExistingFile(String s) {

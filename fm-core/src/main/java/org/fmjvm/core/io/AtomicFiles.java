@@ -22,6 +22,8 @@ import java.util.UUID;
  * file or the complete new one, never a half-written file; on any failure the temporary file is
  * deleted and the old file is left as it was. Missing parent directories are created.
  *
+ * <p>If the JVM is stopped mid-write (Ctrl-C), a shutdown hook deletes the temporary file.
+ *
  * <p>On a file system without atomic renames the move falls back to a plain replacing rename.
  *
  * <p>Thread safety: stateless and thread-safe; concurrent writers of one destination each write
@@ -84,6 +86,7 @@ public final class AtomicFiles {
         }
         Files.createDirectories(dir);
         Path temp = createTemp(dir, name.toString());
+        Thread cleanup = onExit(temp);
         boolean moved = false;
         try {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
@@ -108,6 +111,35 @@ public final class AtomicFiles {
                     // best effort: the original failure is the one to report
                 }
             }
+            if (cleanup != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(cleanup);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running or about to: it deletes the temporary file
+                }
+            }
+        }
+    }
+
+    /**
+     * Deletes the temporary file if the JVM shuts down mid-write (Ctrl-C, SIGTERM), so a long write
+     * that is interrupted leaves nothing behind; the hook is removed once the write ends.
+     *
+     * @return the hook, or {@code null} if the JVM is already shutting down
+     */
+    private static Thread onExit(Path temp) {
+        Thread hook = new Thread(() -> {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                // nothing more can be done while the JVM exits
+            }
+        }, "fm-atomic-write-cleanup");
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+            return hook;
+        } catch (IllegalStateException shuttingDown) {
+            return null;
         }
     }
 

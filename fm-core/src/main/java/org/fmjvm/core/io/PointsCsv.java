@@ -10,6 +10,7 @@ import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 
@@ -95,11 +96,6 @@ public final class PointsCsv {
      * @throws DataException if a value is not finite or the file cannot be written
      */
     public static void write(Path file, float[] points, int dim, List<String> header) {
-        Objects.requireNonNull(file, "file");
-        Objects.requireNonNull(header, "header");
-        if (!header.isEmpty() && header.size() != dim) {
-            throw new IllegalArgumentException(header.size() + " column names for points of dimension " + dim);
-        }
         Objects.requireNonNull(points, "points");
         if (dim < 1) {
             throw new IllegalArgumentException("dim must be >= 1, got " + dim);
@@ -107,12 +103,35 @@ public final class PointsCsv {
         if (points.length % dim != 0) {
             throw new IllegalArgumentException(points.length + " values do not split into points of dimension " + dim);
         }
-        for (int i = 0; i < points.length; i++) {
-            if (!Float.isFinite(points[i])) {
-                throw new DataException("cannot write " + file + ": point " + (i / dim + 1) + ", coordinate "
-                        + (i % dim + 1) + " is " + points[i] + "; the points must be finite (did sampling diverge?)");
-            }
+        requireFinite(file, points, dim, 0);
+        write(file, List.of(points).iterator(), dim, header);
+    }
+
+    /**
+     * Writes points that arrive in blocks, atomically (see {@link AtomicFiles}), so that a file of
+     * any length is written with only one block in memory: each block is checked and written as it
+     * is taken from {@code blocks}. If a block holds a value that is not finite, or producing one
+     * fails, the destination keeps its old contents (or stays absent) and the exception propagates.
+     *
+     * @param file the destination
+     * @param blocks row-major blocks of points, each a multiple of {@code dim} values, all finite
+     * @param dim the number of coordinates per point
+     * @param header the column names, {@code dim} of them, or an empty list for no header
+     * @return the number of points written
+     * @throws DataException if a value is not finite (naming its row, counted over all blocks, and
+     *     column) or the file cannot be written
+     */
+    public static long write(Path file, Iterator<float[]> blocks, int dim, List<String> header) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(blocks, "blocks");
+        Objects.requireNonNull(header, "header");
+        if (!header.isEmpty() && header.size() != dim) {
+            throw new IllegalArgumentException(header.size() + " column names for points of dimension " + dim);
         }
+        if (dim < 1) {
+            throw new IllegalArgumentException("dim must be >= 1, got " + dim);
+        }
+        long[] rows = {0};
         try {
             AtomicFiles.write(file, out -> {
                 Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
@@ -120,22 +139,43 @@ public final class PointsCsv {
                 if (!header.isEmpty()) {
                     w.append(String.join(",", header)).append('\n');
                 }
-                for (int r = 0; r < points.length / dim; r++) {
-                    line.setLength(0);
-                    for (int d = 0; d < dim; d++) {
-                        if (d > 0) {
-                            line.append(',');
-                        }
-                        line.append(toText(points[r * dim + d]));
+                while (blocks.hasNext()) {
+                    float[] points = Objects.requireNonNull(blocks.next(), "block");
+                    if (points.length % dim != 0) {
+                        throw new IllegalArgumentException(points.length + " values do not split into points of"
+                                + " dimension " + dim);
                     }
-                    line.append('\n');
-                    w.append(line);
+                    requireFinite(file, points, dim, rows[0]);
+                    for (int r = 0; r < points.length / dim; r++) {
+                        line.setLength(0);
+                        for (int d = 0; d < dim; d++) {
+                            if (d > 0) {
+                                line.append(',');
+                            }
+                            line.append(toText(points[r * dim + d]));
+                        }
+                        line.append('\n');
+                        w.append(line);
+                    }
+                    rows[0] += points.length / dim;
                 }
                 w.flush();
             });
         } catch (IOException e) {
             throw new DataException("cannot write " + file + ": " + e.getMessage()
-                    + "; check that the directory is writable", e);
+                    + "; check that the directory is writable and the disk has space", e);
+        }
+        return rows[0];
+    }
+
+    /** @param firstRow the 0-based row of {@code points[0]} in the whole file, for the message */
+    private static void requireFinite(Path file, float[] points, int dim, long firstRow) {
+        for (int i = 0; i < points.length; i++) {
+            if (!Float.isFinite(points[i])) {
+                throw new DataException("cannot write " + file + ": point " + (firstRow + i / dim + 1)
+                        + ", coordinate " + (i % dim + 1) + " is " + points[i]
+                        + "; the points must be finite (did sampling diverge?)");
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package org.fmjvm.core.sample;
 
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 
 import org.fmjvm.api.Backend;
@@ -120,6 +122,64 @@ public final class Sampler {
         if (x0.length != (long) n * dim) {
             throw new ConfigurationException("expected " + n + " x " + dim + " initial values, got " + x0.length);
         }
+        return toData(integrate(x0, n, options), n);
+    }
+
+    /**
+     * Generates {@code n} points lazily, {@code chunkRows} at a time, so that memory stays bounded
+     * by the chunk however many points are asked for. Each call of {@code next()} draws the chunk's
+     * noise from {@code rng}, continuing where the previous chunk stopped, integrates it (in pieces of
+     * at most {@link #CHUNK} rows) and maps it to the data's coordinates; the last chunk may be
+     * shorter.
+     *
+     * <p>The noise is one sequential stream, so the concatenated chunks start from exactly the
+     * noise of {@link #generate(int, SolveOptions, Rng)} for the same {@code n} and {@code rng}; with
+     * {@code chunkRows = CHUNK} the points are bitwise the same as {@code generate}'s. With a
+     * fixed-step solver each row is integrated on its own, so any chunk size gives the same points
+     * up to the backend's arithmetic; an adaptive solver chooses its steps from the whole chunk, so
+     * its points depend on the chunk size.
+     *
+     * <p>The iterator is a single-threaded session, like the sampler; it draws from {@code rng}.
+     *
+     * @param n how many points, {@code >= 1}
+     * @param options interval and steps
+     * @param rng the generator for the noise
+     * @param chunkRows rows per chunk, {@code >= 1}
+     * @return the chunks in order, each a new row-major {@code rows x dataDim()} array
+     */
+    public Iterator<float[]> stream(long n, SolveOptions options, Rng rng, int chunkRows) {
+        if (n < 1) {
+            throw new ConfigurationException("number of samples must be >= 1, got " + n);
+        }
+        if (chunkRows < 1) {
+            throw new ConfigurationException("rows per chunk must be >= 1, got " + chunkRows);
+        }
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(rng, "rng");
+        return new Iterator<>() {
+            private long done;
+
+            @Override
+            public boolean hasNext() {
+                return done < n;
+            }
+
+            @Override
+            public float[] next() {
+                if (done >= n) {
+                    throw new NoSuchElementException("all " + n + " points were generated");
+                }
+                int rows = (int) Math.min(chunkRows, n - done);
+                float[] points = toData(integrate(noise(rows, rng), rows, options), rows);
+                done += rows;
+                return points;
+            }
+        };
+    }
+
+    /** Integrates {@code n} rows of the model's coordinates in pieces of {@link #CHUNK}. */
+    private float[] integrate(float[] x0, int n, SolveOptions options) {
+        int dim = model.spec().dim();
         Backend backend = model.backend();
         float[] out = new float[n * dim];
         for (int from = 0; from < n; from += CHUNK) {
@@ -132,8 +192,12 @@ public final class Sampler {
                 System.arraycopy(result, 0, out, from * dim, result.length);
             }
         }
-        return normalizer.kind() == Normalizer.Kind.NONE && normalizer.integerColumns().isEmpty() ? out
-                : normalizer.toData(out, n);
+        return out;
+    }
+
+    private float[] toData(float[] z, int rows) {
+        return normalizer.kind() == Normalizer.Kind.NONE && normalizer.integerColumns().isEmpty() ? z
+                : normalizer.toData(z, rows);
     }
 
     /**

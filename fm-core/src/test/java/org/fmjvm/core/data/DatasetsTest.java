@@ -54,4 +54,17 @@ class DatasetsTest {
         assertThatThrownBy(() -> Datasets.resolve(dir.resolve("missing.CSV").toString()))
                 .isInstanceOf(DataException.class).hasMessageContaining("missing.CSV does not exist");
     }
+
+    @Test
+    void aDirectoryIsNamedAsOneWithWhatIsExpectedInstead() throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("points"));
+        assertThatThrownBy(() -> Datasets.resolve(folder.toString())).isInstanceOf(DataException.class)
+                .hasMessage("'" + folder + "' is a directory; expected a built-in data set " + Datasets.names()
+                        + " or a CSV file of points, one per line");
+        assertThatThrownBy(() -> Datasets.source(folder.toString(), 2)).isInstanceOf(DataException.class)
+                .hasMessageContaining("is a directory");
+        Path csvNamed = Files.createDirectory(dir.resolve("table.csv"));
+        assertThatThrownBy(() -> Datasets.resolve(csvNamed.toString())).isInstanceOf(DataException.class)
+                .hasMessageContaining("is a directory, not a CSV file");
+    }
 }

@@ -27,10 +27,12 @@ import org.fmjvm.api.random.Rng;
 import org.fmjvm.api.solver.SolveOptions;
 import org.fmjvm.core.FlowMatching;
 import org.fmjvm.core.FmRuntime;
+import org.fmjvm.core.ResourceLimits;
 import org.fmjvm.core.coupling.MinibatchOtCoupling;
 import org.fmjvm.core.data.GaussianMixture;
 import org.fmjvm.core.data.GaussianSource;
 import org.fmjvm.core.io.AtomicFiles;
+import org.fmjvm.core.io.OutputPaths;
 import org.fmjvm.core.sample.Sampler;
 import org.fmjvm.core.train.TrainingConfig;
 
@@ -129,6 +131,14 @@ final class BenchCommand implements Callable<Integer> {
         if (steps < 10 || samples < 1 || odeSteps < 1 || repeats < 1) {
             throw new ConfigurationException("--steps must be >= 10 and --samples, --ode-steps, --repeats >= 1");
         }
+        if (json != null) {
+            OutputPaths.requireWritableFile(json, "--json");
+        }
+        // the benchmark trains mlp(2) at batch 4096 with the chosen coupling and holds --samples points twice
+        ResourceLimits limits = ResourceLimits.ofThisJvm();
+        limits.checkTraining(ModelSpec.mlp(2), 4096, ResourceLimits.isPairwise(components.config().coupling().name()),
+                "the benchmark's batch");
+        limits.checkPoints(samples, 2, 4, "--samples");
         Reference ref = reference == null ? Reference.published() : Reference.read(reference);
         PrintWriter out = spec.commandLine().getOut();
         Map<String, Object> result = new LinkedHashMap<>();

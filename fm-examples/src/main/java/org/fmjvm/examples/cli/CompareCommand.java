@@ -25,6 +25,7 @@ import org.fmjvm.core.ComponentChoice;
 import org.fmjvm.core.FlowMatching;
 import org.fmjvm.core.FmConfig;
 import org.fmjvm.core.FmRuntime;
+import org.fmjvm.core.ResourceLimits;
 import org.fmjvm.core.checkpoint.CheckpointInfo;
 import org.fmjvm.core.checkpoint.Checkpoints;
 import org.fmjvm.core.data.Dataset;
@@ -144,6 +145,9 @@ final class CompareCommand implements Callable<Integer> {
         if (!couplings.isEmpty()) {
             return compareCouplings(stdout);
         }
+        // before the demo is trained for a missing checkpoint: the demo's data, four-gaussians, is planar
+        ResourceLimits.ofThisJvm().checkPoints(samples, checkpoint != null ? Checkpoints.readInfo(checkpoint).dataDim()
+                : 2, SAMPLE_COPIES, "--samples");
         Path ck = checkpoint != null ? checkpoint : demoCheckpoint(stdout);
         Checkpoints.Loaded loaded = Runs.load(ck, spec.commandLine().getErr());
         CheckpointInfo info = loaded.info();
@@ -255,6 +259,12 @@ final class CompareCommand implements Callable<Integer> {
             double straightness) {
     }
 
+    /**
+     * Arrays of {@code --samples} points held at once: the noise, a run's points, the scorer's
+     * reference draw and noise-floor draws, and their float64 copies.
+     */
+    static final int SAMPLE_COPIES = 8;
+
     /** The teacher's RK4 steps when reflow is compared. */
     static final int REFLOW_TEACHER_STEPS = 25;
     /** Teacher pairs generated once and drawn from when reflow is compared. */
@@ -278,6 +288,10 @@ final class CompareCommand implements Callable<Integer> {
         }
         Dataset data = Datasets.resolve(dataset != null ? dataset : Datasets.FOUR_GAUSSIANS);
         requireKnown(Plugins.discover(), ComponentKind.COUPLING, couplings, "--couplings");
+        ResourceLimits.ofThisJvm().checkPoints(samples, data.dim(), SAMPLE_COPIES, "--samples");
+        for (String name : couplings) {
+            model.checkResources(data.dim(), name);
+        }
         List<String> order = new ArrayList<>(couplings);
         if (order.contains("reflow") && !order.contains("independent")) {
             order.add(0, "independent");

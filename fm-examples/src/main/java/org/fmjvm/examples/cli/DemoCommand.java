@@ -29,6 +29,7 @@ import org.fmjvm.api.spi.ComponentKind;
 import org.fmjvm.api.train.ValidationEnd;
 import org.fmjvm.core.FlowMatching;
 import org.fmjvm.core.FmRuntime;
+import org.fmjvm.core.ResourceLimits;
 import org.fmjvm.core.checkpoint.CheckpointInfo;
 import org.fmjvm.core.checkpoint.Checkpoints;
 import org.fmjvm.core.data.CsvDataset;
@@ -116,6 +117,7 @@ final class DemoCommand implements Callable<Integer> {
         OutputFolder.check(out, "--out");
         Dataset data = Datasets.resolve(dataset);
         Dataset from = Datasets.source(source, data.dim());
+        checkResources(data.dim());
         CsvDataset table = data instanceof CsvDataset t ? t : null;
         double defaultFraction = table != null ? TABLE_VALIDATION : 0;
         dataOptions.validate(defaultFraction);
@@ -270,6 +272,23 @@ final class DemoCommand implements Callable<Integer> {
         }
         stdout.flush();
         return 0;
+    }
+
+    /**
+     * Arrays of {@code --samples} points the demo holds at once: the target draw, the draw for the
+     * figures' bounds, the noise, the generated points, and the metrics' copies of them.
+     */
+    static final int SAMPLE_COPIES = 8;
+
+    /** Fails before natives load if training, the samples, the pairings or the trajectories cannot fit. */
+    private void checkResources(int dim) {
+        model.checkResources(dim, components.config().coupling().name());
+        ResourceLimits limits = ResourceLimits.ofThisJvm();
+        limits.checkPoints(samples, dim, SAMPLE_COPIES, "--samples");
+        // the pairings figure holds each pair's path at 41 times, x0 and x1 besides
+        limits.checkPoints(pairs, dim, 45, "--pairs");
+        // the trajectories figure holds every solver state
+        limits.checkPoints(trajectories, dim, odeSteps + 2, "--trajectories");
     }
 
     /** The share of a table's rows {@code fm demo} holds out unless told otherwise: the memorisation check needs some. */

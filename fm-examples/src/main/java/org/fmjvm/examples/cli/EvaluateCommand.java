@@ -20,6 +20,7 @@ import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.Datasets;
 import org.fmjvm.core.data.RowSplit;
 import org.fmjvm.core.io.AtomicFiles;
+import org.fmjvm.core.io.OutputPaths;
 import org.fmjvm.core.metrics.QualityReport;
 import org.fmjvm.core.metrics.TableReport;
 
@@ -71,6 +72,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (json != null) {
+            OutputPaths.requireWritableFile(json, "--json");
+        }
         Dataset target = Datasets.resolve(dataset);
         CsvDataset points = CsvDataset.load(samples).requireDim(target.dim(), "the target " + dataset);
         QualityReport report = QualityReport.builder(target, points.points()).build(Rng.seeded(seed).split("metrics"));

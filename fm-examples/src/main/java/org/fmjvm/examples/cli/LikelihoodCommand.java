@@ -1,7 +1,11 @@
 package org.fmjvm.examples.cli;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -16,12 +20,14 @@ import org.fmjvm.api.solver.SolveOptions;
 import org.fmjvm.core.FlowMatching;
 import org.fmjvm.core.FmConfig;
 import org.fmjvm.core.FmRuntime;
+import org.fmjvm.core.ResourceLimits;
 import org.fmjvm.core.checkpoint.CheckpointInfo;
 import org.fmjvm.core.checkpoint.Checkpoints;
 import org.fmjvm.core.data.CsvDataset;
 import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.Datasets;
 import org.fmjvm.core.io.AtomicFiles;
+import org.fmjvm.core.io.OutputPaths;
 import org.fmjvm.core.likelihood.Likelihood;
 import org.fmjvm.core.plugin.Plugins;
 import org.fmjvm.core.train.TrainingData;
@@ -141,9 +147,15 @@ final class LikelihoodCommand implements Callable<Integer> {
         if (out != null && Files.isDirectory(out)) {
             throw new ConfigurationException("--out " + out + " is a folder; give a file name such as scores.csv");
         }
+        if (out != null) {
+            OutputPaths.requireWritableFile(out, "--out");
+        }
         Checkpoints.Loaded loaded = Runs.load(checkpoint, spec.commandLine().getErr());
         CheckpointInfo info = loaded.info();
         Dataset data = Datasets.resolve(dataset);
+        if (!(data instanceof CsvDataset)) {
+            ResourceLimits.ofThisJvm().checkPoints(n, data.dim(), POINT_COPIES, "--n");
+        }
         float[] points;
         int rows;
         if (data instanceof CsvDataset csv) {
@@ -175,11 +187,14 @@ final class LikelihoodCommand implements Callable<Integer> {
                     SolveOptions.steps(odeSteps).withTolerances(atol, rtol));
             double seconds = (System.nanoTime() - start) / 1e9;
             if (out != null) {
-                StringBuilder sb = new StringBuilder(rows * 12);
-                for (double v : logp) {
-                    sb.append(v).append('\n');
-                }
-                AtomicFiles.writeString(out, sb.toString());
+                AtomicFiles.write(out, stream -> {
+                    Writer w = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
+                    for (double v : logp) {
+                        w.write(Double.toString(v));
+                        w.write('\n');
+                    }
+                    w.flush();
+                });
             }
             int modelDim = info.model().dim();
             stdout.println(rows + " points of " + data.name() + " under " + checkpoint + ": " + likelihood.describe()
@@ -212,6 +227,12 @@ final class LikelihoodCommand implements Callable<Integer> {
         stdout.flush();
         return 0;
     }
+
+    /**
+     * Arrays of float32 the size of the points held at once: the points, the log densities and the
+     * true ones (float64 each, one per point), and the integration's copies of a chunk.
+     */
+    static final int POINT_COPIES = 8;
 
     /** Mean and standard error of the finite values of {@code sign * v}. */
     private record Mean(double mean, double se, int count) {

@@ -8,6 +8,7 @@ import org.fmjvm.api.model.Activation;
 import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.OptimizerSpec;
 import org.fmjvm.api.model.TimeEmbedding;
+import org.fmjvm.core.ResourceLimits;
 import org.fmjvm.core.train.LearningRateSchedule;
 import org.fmjvm.core.train.TrainingConfig;
 
@@ -72,6 +73,18 @@ final class ModelOptions {
      */
     ModelSpec model(int dim) {
         return new ModelSpec(dim, hidden, Activation.parse(activation), TimeEmbedding.parse(timeEmbedding));
+    }
+
+    /**
+     * Fails fast, before natives load, if one training step of this network on data of dimension
+     * {@code dim} does not fit in memory or in Java arrays, naming {@code --batch} and the largest
+     * batch that fits.
+     *
+     * @param dim the data dimension (an upper bound on the model's)
+     * @param coupling the coupling's name: the pairwise ones need {@code batch^2} memory
+     */
+    void checkResources(int dim, String coupling) {
+        ResourceLimits.ofThisJvm().checkTraining(model(dim), batch, ResourceLimits.isPairwise(coupling), "--batch");
     }
 
     /** Fails fast on any invalid value, before natives load or data is read. */

@@ -9,7 +9,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
-import org.fmjvm.api.error.ConfigurationException;
+import org.fmjvm.core.io.OutputPaths;
 
 /**
  * The output folder of a command that writes several files ({@code fm demo}). Commands create it
@@ -33,15 +33,13 @@ final class OutputFolder implements AutoCloseable {
 
     /**
      * Checks that {@code dir} can be an output folder, without creating anything: call it before
-     * start-up, so a file in the way fails fast.
+     * start-up, so a file in the way or a folder that cannot be written fails fast.
      *
      * @param dir the folder
      * @param option the command-line option that named it, for the message
      */
     static void check(Path dir, String option) {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new ConfigurationException(option + " " + dir + " is a file; give a folder");
-        }
+        OutputPaths.requireWritableFolder(dir, option);
     }
 
     /**

@@ -3,6 +3,8 @@ package org.fmjvm.examples.cli;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -13,10 +15,12 @@ import org.fmjvm.api.solver.SolveOptions;
 import org.fmjvm.core.FlowMatching;
 import org.fmjvm.core.FmConfig;
 import org.fmjvm.core.FmRuntime;
+import org.fmjvm.core.ResourceLimits;
 import org.fmjvm.core.checkpoint.CheckpointInfo;
 import org.fmjvm.core.checkpoint.Checkpoints;
 import org.fmjvm.core.data.CsvDataset;
 import org.fmjvm.core.data.Datasets;
+import org.fmjvm.core.io.OutputPaths;
 import org.fmjvm.core.io.PointsCsv;
 import org.fmjvm.core.sample.Sampler;
 
@@ -37,8 +41,10 @@ final class SampleCommand implements Callable<Integer> {
             description = "Where to write the points, one per line, comma-separated.")
     Path out;
 
-    @Option(names = "--n", paramLabel = "N", defaultValue = "10000", description = "Points to generate (default: ${DEFAULT-VALUE}).")
-    int n;
+    @Option(names = "--n", paramLabel = "N", defaultValue = "10000",
+            description = "Points to generate (default: ${DEFAULT-VALUE}); they are generated and written "
+                    + Sampler.CHUNK + " at a time, so any number fits in memory.")
+    long n;
 
     @Mixin
     SolverOptions solver;
@@ -71,11 +77,12 @@ final class SampleCommand implements Callable<Integer> {
         if (Files.isDirectory(out)) {
             throw new ConfigurationException("--out " + out + " is a folder; give a file name such as samples.csv");
         }
+        OutputPaths.requireWritableFile(out, "--out");
         Checkpoints.Loaded loaded = Runs.load(checkpoint, spec.commandLine().getErr());
         CheckpointInfo info = loaded.info();
         int dim = info.model().dim();
         float[] x0 = null;
-        int rows = n;
+        long rows = n;
         if (noise != null) {
             CsvDataset points = CsvDataset.load(noise).requireDim(dim, "the checkpoint's model"
                     + (dim == info.dataDim() ? "" : " (its normalised coordinates; the data has " + info.dataDim()
@@ -83,18 +90,20 @@ final class SampleCommand implements Callable<Integer> {
             x0 = points.points();
             rows = points.size();
         }
+        ResourceLimits.ofThisJvm().checkSampling(info.model(), info.dataDim(), (int) Math.min(rows, Sampler.CHUNK),
+                noise != null ? "--noise" : "--n");
         FmConfig config = FmConfig.defaults().withBackend(backend.choice())
                 .withSolver(solver.choice()).withSeed(seed);
         PrintWriter stdout = spec.commandLine().getOut();
         try (FmRuntime fm = FlowMatching.bootstrap(config); VelocityModel model = fm.loadModel(info.model(), loaded.weights())) {
             Sampler sampler = fm.sampler(model, loaded.source(), info.normalization());
-            if (x0 == null) {
-                x0 = sampler.noise(rows, Rng.seeded(seed).split("sample"));
-            }
+            SolveOptions options = SolveOptions.steps(odeSteps);
             long start = System.nanoTime();
-            float[] samples = sampler.generate(x0, rows, SolveOptions.steps(odeSteps));
+            // the noise is drawn chunk after chunk from one stream: the same points as drawing it all at once
+            Iterator<float[]> chunks = x0 != null ? List.of(sampler.generate(x0, (int) rows, options)).iterator()
+                    : sampler.stream(rows, options, Rng.seeded(seed).split("sample"), Sampler.CHUNK);
+            PointsCsv.write(out, chunks, info.dataDim(), info.columns());
             double seconds = (System.nanoTime() - start) / 1e9;
-            PointsCsv.write(out, samples, info.dataDim(), info.columns());
             stdout.printf(Locale.ROOT, "wrote %d points to %s (%s, %d steps, %.2f s, %.0f samples/s)%n", rows, out,
                     fm.solver().describe(), odeSteps, seconds, rows / seconds);
         }

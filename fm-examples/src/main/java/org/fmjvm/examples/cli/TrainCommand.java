@@ -22,6 +22,7 @@ import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.Datasets;
 import org.fmjvm.core.data.GaussianSource;
 import org.fmjvm.core.io.Hashes;
+import org.fmjvm.core.io.OutputPaths;
 import org.fmjvm.core.io.Snippets;
 import org.fmjvm.core.train.TrainingData;
 import org.fmjvm.core.train.TrainingState;
@@ -97,7 +98,9 @@ final class TrainCommand implements Callable<Integer> {
         model.validate();
         dataOptions.validate(0);
         Runs.requireCheckpointTarget(out);
+        OutputPaths.requireWritableFolder(out, "--out");
         Dataset data = Datasets.resolve(dataset);
+        model.checkResources(data.dim(), components.config().coupling().name());
         Dataset from = Datasets.source(source, data.dim());
         return run(data, from, runRecord(data, from), null);
     }

@@ -1,0 +1,160 @@
+package org.fmjvm.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Sizes that cannot fit (a batch, a point count, a network), outputs that cannot be written and
+ * folders given where a file is expected all fail before any work, with one line that names the
+ * value; and {@code fm sample} streams, so its points do not depend on how many are asked for.
+ */
+class ResourceBoundsTest {
+
+    @TempDir
+    static Path shared;
+    static Path checkpoint;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void trainASmallCheckpoint() {
+        checkpoint = shared.resolve("ck");
+        CliRun run = CliRun.of("train", "--dataset", "four-gaussians", "--out", checkpoint.toString(), "--steps", "20",
+                "--batch", "32", "--hidden", "16,16");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+    }
+
+    private static void assertOneLineError(CliRun run, String... fragments) {
+        assertThat(run.exitCode()).as("exit code; output %s", run.out()).isNotZero();
+        assertThat(run.errLines()).as("error output: %s", run.err()).hasSize(1);
+        assertThat(run.errLines()[0]).startsWith("fm: ").doesNotContain("Exception");
+        for (String f : fragments) {
+            assertThat(run.errLines()[0]).contains(f);
+        }
+    }
+
+    @Test
+    void aBatchBeyondMemoryOrArraysNamesItAndTheLargestThatFits() {
+        Path out = dir.resolve("o");
+        assertOneLineError(CliRun.of("train", "--dataset", "moons", "--out", out.toString(), "--batch", "1000000000"),
+                "--batch 1000000000 is too large", "more than a Java array holds", "use --batch ", " or less");
+        assertOneLineError(CliRun.of("train", "--dataset", "moons", "--out", out.toString(), "--batch", "2000000",
+                "--hidden", "1024,1024"), "--batch 2000000 is too large", "use --batch ");
+        assertOneLineError(CliRun.of("train", "--dataset", "moons", "--out", out.toString(), "--batch", "100000",
+                "--coupling", "minibatch-ot"), "--batch 100000", "100000 x 100000 cost matrix", "use --batch ");
+        assertOneLineError(CliRun.of("demo", "--out", out.toString(), "--batch", "1000000000"), "--batch 1000000000");
+        assertOneLineError(CliRun.of("compare", "--couplings", "minibatch-ot", "--out", out.toString(), "--batch",
+                "100000"), "--batch 100000", "cost matrix");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void hiddenWidthsBeyondAnArrayAreNamed() {
+        Path out = dir.resolve("o");
+        assertOneLineError(CliRun.of("train", "--dataset", "moons", "--out", out.toString(), "--hidden",
+                "1000000000,256"), "hidden widths [1000000000, 256] are too large", "use narrower layers");
+        assertOneLineError(CliRun.of("demo", "--out", out.toString(), "--hidden", "40000,40000,40000"),
+                "hidden widths [40000, 40000, 40000]", "parameters, more than a Java array holds");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void pointCountsHeldInMemoryAreBounded() {
+        Path out = dir.resolve("o");
+        assertOneLineError(CliRun.of("demo", "--out", out.toString(), "--samples", "1000000000"),
+                "--samples 1000000000 is too large", "use --samples ");
+        assertOneLineError(CliRun.of("compare", "--checkpoint", checkpoint.toString(), "--out", out.toString(),
+                "--samples", "2000000000"), "--samples 2000000000 is too large");
+        assertOneLineError(CliRun.of("likelihood", "--checkpoint", checkpoint.toString(), "--dataset",
+                "four-gaussians", "--n", "2000000000"), "--n 2000000000 is too large", "use --n ");
+        assertOneLineError(CliRun.of("bench", "--samples", "2000000000"), "--samples 2000000000 is too large");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void anOutputUnderARegularFileFailsBeforeAnyWork() throws IOException {
+        Path file = Files.writeString(dir.resolve("notes.txt"), "keep me");
+        String under = file.resolve("x").toString();
+        String because = file + " is a file, not a folder";
+        assertOneLineError(CliRun.of("train", "--dataset", "moons", "--out", under), "--out " + under, because);
+        assertOneLineError(CliRun.of("demo", "--out", under), because);
+        assertOneLineError(CliRun.of("sample", "--checkpoint", checkpoint.toString(), "--out", under + ".csv"),
+                because);
+        assertOneLineError(CliRun.of("likelihood", "--checkpoint", checkpoint.toString(), "--dataset",
+                "four-gaussians", "--out", under + ".csv"), because);
+        assertOneLineError(CliRun.of("compare", "--checkpoint", checkpoint.toString(), "--out", under), because);
+        assertOneLineError(CliRun.of("bench", "--json", under + ".json"), "--json", because);
+        assertOneLineError(CliRun.of("evaluate", "--samples", checkpoint.resolve("x.csv").toString(), "--dataset",
+                "four-gaussians", "--json", under + ".json"), "--json", because);
+        assertThat(Files.readString(file)).isEqualTo("keep me");
+    }
+
+    @Test
+    void aReadOnlyOutputFolderFailsBeforeTraining() throws IOException {
+        Path ro = Files.createDirectory(dir.resolve("ro"));
+        Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            assumeFalse(Files.isWritable(ro), "permissions are not enforced for this user (root)");
+            assertOneLineError(CliRun.of("train", "--dataset", "moons", "--out", ro.resolve("ck").toString()),
+                    "the folder " + ro + " is not writable");
+            assertOneLineError(CliRun.of("sample", "--checkpoint", checkpoint.toString(), "--out",
+                    ro.resolve("s.csv").toString()), "is not writable");
+        } finally {
+            Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    @Test
+    void aFolderWhereAFileIsExpectedIsNamedAsOne() throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("points"));
+        String f = folder.toString();
+        Path out = dir.resolve("o");
+        assertOneLineError(CliRun.of("train", "--dataset", f, "--out", out.toString()), "'" + f + "' is a directory",
+                "a built-in data set", "or a CSV file");
+        assertOneLineError(CliRun.of("train", "--dataset", "moons", "--source", f, "--out", out.toString()),
+                "'" + f + "' is a directory");
+        assertOneLineError(CliRun.of("demo", "--dataset", f, "--out", out.toString()), "is a directory");
+        assertOneLineError(CliRun.of("likelihood", "--checkpoint", checkpoint.toString(), "--dataset", f),
+                "is a directory");
+        assertOneLineError(CliRun.of("sample", "--checkpoint", checkpoint.toString(), "--noise", f, "--out",
+                dir.resolve("s.csv").toString()), f + " is a directory, not a CSV file");
+        Path samples = dir.resolve("s.csv");
+        assertThat(CliRun.of("sample", "--checkpoint", checkpoint.toString(), "--n", "50", "--out",
+                samples.toString()).exitCode()).isZero();
+        assertOneLineError(CliRun.of("evaluate", "--samples", f, "--dataset", "four-gaussians"),
+                f + " is a directory, not a CSV file");
+        assertOneLineError(CliRun.of("evaluate", "--samples", samples.toString(), "--dataset", f), "is a directory");
+        assertOneLineError(CliRun.of("evaluate", "--samples", samples.toString(), "--dataset", samples.toString(),
+                "--held-out", f), f + " is a directory, not a CSV file");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void sampleStreamsChunksWhosePointsDoNotDependOnHowManyAreAsked() throws IOException {
+        // 70,000 rows cross the 65,536-row chunk; with a fixed-step solver each row is its own ODE
+        Path many = dir.resolve("many.csv");
+        Path few = dir.resolve("few.csv");
+        CliRun run = CliRun.of("sample", "--checkpoint", checkpoint.toString(), "--n", "70000", "--seed", "4",
+                "--ode-steps", "3", "--out", many.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(CliRun.of("sample", "--checkpoint", checkpoint.toString(), "--n", "1000", "--seed", "4",
+                "--ode-steps", "3", "--out", few.toString()).exitCode()).isZero();
+        List<String> manyLines = Files.readAllLines(many);
+        assertThat(manyLines).hasSize(70_000);
+        assertThat(manyLines.subList(0, 1000)).isEqualTo(Files.readAllLines(few));
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("many.csv", "few.csv");
+        }
+    }
+}
