@@ -78,8 +78,6 @@ public final class Checkpoints {
     /** The weights file of formats 1 and 2. */
     public static final String LEGACY_WEIGHTS_FILE = "model.safetensors";
 
-    /** The largest model a sidecar may describe, in scalars (the weights of one safetensors file). */
-    static final long MAX_PARAMETERS = Integer.MAX_VALUE;
     /** The largest model dimension or layer width a sidecar may describe. */
     static final int MAX_WIDTH = 1 << 24;
     /** The most hidden layers a sidecar may describe. */
@@ -89,6 +87,7 @@ public final class Checkpoints {
 
     private static final Pattern GENERATION_FILE = Pattern.compile("(model|state|source)-([0-9]{6})\\.safetensors");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
     private static final String STATE = "state";
     private static final String SOURCE = "source";
     private static final String MODEL = "model";
@@ -690,12 +689,8 @@ public final class Checkpoints {
                 hidden.add(w.intValue());
             }
             ModelSpec model = new ModelSpec(r.bounded(m, "model.dim", "dim", 1, MAX_WIDTH), hidden,
-                    Activation.parse(r.text(m, "model.activation", "activation")),
-                    TimeEmbedding.parse(r.text(m, "model.timeEmbedding", "timeEmbedding")));
-            if (model.parameterCount() > MAX_PARAMETERS) {
-                throw r.invalid("model", "a network of at most " + MAX_PARAMETERS + " parameters",
-                        TextNode.valueOf(model.describe() + " with " + model.parameterCount()));
-            }
+                    Activation.parse(r.id(m, "model.activation", "activation")),
+                    TimeEmbedding.parse(r.id(m, "model.timeEmbedding", "timeEmbedding")));
             JsonNode o = r.object(root, "optimizer");
             OptimizerSpec optimizer = new OptimizerSpec(r.number(o, "optimizer.learningRate", "learningRate"),
                     r.number(o, "optimizer.beta1", "beta1"), r.number(o, "optimizer.beta2", "beta2"),
@@ -831,6 +826,16 @@ public final class Checkpoints {
             String s = text(parent, path, key);
             if (!NAME.matcher(s).matches()) {
                 throw invalid(path, "a component name such as cond-ot (lower case, up to 64 characters)",
+                        parent.get(key));
+            }
+            return s;
+        }
+
+        /** An id with an argument, such as {@code silu} or {@code sinusoidal:3}. */
+        String id(JsonNode parent, String path, String key) {
+            String s = text(parent, path, key);
+            if (!ID.matcher(s).matches()) {
+                throw invalid(path, "an id such as silu or sinusoidal:3 (lower case, up to 64 characters)",
                         parent.get(key));
             }
             return s;

@@ -233,7 +233,10 @@ class CheckpointsTest {
         assertRejected(dir, "field 'model.hidden' must be a list of widths from 1 to 16777216, got 1000000000");
         dir = saved();
         editSidecar(dir, root -> ((ObjectNode) root.get("model")).putArray("hidden").add(1 << 24).add(1 << 24));
-        assertRejected(dir, "field 'model' must be a network of at most 2147483647 parameters");
+        assertRejected(dir, "hidden widths [16777216, 16777216] are too large", "the file is damaged");
+        dir = saved();
+        editSidecar(dir, root -> ((ObjectNode) root.get("model")).put("timeEmbedding", "x".repeat(500)));
+        assertRejected(dir, "field 'model.timeEmbedding' must be an id such as silu");
         dir = saved();
         editSidecar(dir, root -> root.put("batch", 0));
         assertRejected(dir, "field 'batch' must be an integer from 1 to 16777216, got 0");
