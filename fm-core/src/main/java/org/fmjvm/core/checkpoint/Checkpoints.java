@@ -46,6 +46,7 @@ import org.fmjvm.core.data.EmpiricalDataset;
 import org.fmjvm.core.data.GaussianSource;
 import org.fmjvm.core.io.AtomicFiles;
 import org.fmjvm.core.io.Hashes;
+import org.fmjvm.core.io.JsonFields;
 import org.fmjvm.core.io.Snippets;
 import org.fmjvm.core.normalize.Normalizer;
 
@@ -661,10 +662,9 @@ public final class Checkpoints {
             throw new CheckpointException(source + " is not valid JSON" + where + " (" + Snippets.excerpt(e.getOriginalMessage())
                     + "): the file is corrupt; restore it or re-run training", e);
         }
-        Reader r = new Reader(source);
+        JsonFields r = JsonFields.of(source);
         if (root == null || !root.isObject()) {
-            throw new CheckpointException(source + " must hold a JSON object, got "
-                    + (root == null ? "nothing" : root.getNodeType().toString().toLowerCase(Locale.ROOT))
+            throw new CheckpointException(source + " must hold a JSON object, got " + JsonFields.kind(root)
                     + ": the file is corrupt; restore it or re-run training");
         }
         int version = r.integer(root, "formatVersion");
@@ -676,8 +676,9 @@ public final class Checkpoints {
         }
         try {
             JsonNode m = r.object(root, "model");
+            JsonFields rm = r.at("model");
             List<Integer> hidden = new ArrayList<>();
-            JsonNode h = r.array(m, "model.hidden", "hidden");
+            JsonNode h = rm.array(m, "hidden");
             if (h.size() > MAX_LAYERS) {
                 throw r.invalid("model.hidden", "a list of at most " + MAX_LAYERS + " widths",
                         TextNode.valueOf(h.size() + " widths"));
@@ -688,19 +689,17 @@ public final class Checkpoints {
                 }
                 hidden.add(w.intValue());
             }
-            ModelSpec model = new ModelSpec(r.bounded(m, "model.dim", "dim", 1, MAX_WIDTH), hidden,
-                    Activation.parse(r.id(m, "model.activation", "activation")),
-                    TimeEmbedding.parse(r.id(m, "model.timeEmbedding", "timeEmbedding")));
+            ModelSpec model = new ModelSpec(rm.bounded(m, "dim", 1, MAX_WIDTH), hidden,
+                    Activation.parse(id(rm, m, "activation")), TimeEmbedding.parse(id(rm, m, "timeEmbedding")));
             JsonNode o = r.object(root, "optimizer");
-            OptimizerSpec optimizer = new OptimizerSpec(r.number(o, "optimizer.learningRate", "learningRate"),
-                    r.number(o, "optimizer.beta1", "beta1"), r.number(o, "optimizer.beta2", "beta2"),
-                    r.number(o, "optimizer.epsilon", "epsilon"), r.number(o, "optimizer.weightDecay", "weightDecay"),
-                    r.bool(o, "optimizer.decoupledWeightDecay", "decoupledWeightDecay"),
-                    r.number(o, "optimizer.maxGradNorm", "maxGradNorm"));
+            JsonFields ro = r.at("optimizer");
+            OptimizerSpec optimizer = new OptimizerSpec(ro.number(o, "learningRate"), ro.number(o, "beta1"),
+                    ro.number(o, "beta2"), ro.number(o, "epsilon"), ro.number(o, "weightDecay"),
+                    ro.bool(o, "decoupledWeightDecay"), ro.number(o, "maxGradNorm"));
             JsonNode t = r.object(root, "training");
             CheckpointInfo.TrainingSummary training = new CheckpointInfo.TrainingSummary(
-                    r.number(t, "training.finalLoss", "finalLoss"), r.number(t, "training.wallSeconds", "wallSeconds"));
-            String createdText = r.text(root, "created");
+                    r.at("training").number(t, "finalLoss"), r.at("training").number(t, "wallSeconds"));
+            String createdText = r.text(root, "created", MAX_TEXT);
             Instant created;
             try {
                 created = Instant.parse(createdText);
@@ -714,14 +713,14 @@ public final class Checkpoints {
             CheckpointInfo.HeldOut heldOut = null;
             if (version >= 2 && root.has("heldOut") && !root.get("heldOut").isNull()) {
                 JsonNode ho = r.object(root, "heldOut");
-                heldOut = new CheckpointInfo.HeldOut(r.number(ho, "heldOut.fraction", "fraction"),
-                        r.integer(ho, "heldOut.rows", "rows"), r.integer(ho, "heldOut.weightsStep", "weightsStep"),
-                        r.number(ho, "heldOut.heldOutLoss", "heldOutLoss"),
-                        ho.has("heldOutNll") ? r.number(ho, "heldOut.heldOutNll", "heldOutNll") : null);
+                JsonFields rh = r.at("heldOut");
+                heldOut = new CheckpointInfo.HeldOut(rh.number(ho, "fraction"), rh.integer(ho, "rows"),
+                        rh.integer(ho, "weightsStep"), rh.number(ho, "heldOutLoss"),
+                        ho.has("heldOutNll") ? rh.number(ho, "heldOutNll") : null);
             }
             List<String> columns = new ArrayList<>();
             if (version >= 2 && root.has("columns")) {
-                JsonNode cols = r.array(root, "columns", "columns");
+                JsonNode cols = r.array(root, "columns");
                 for (JsonNode c : cols) {
                     if (!c.isTextual()) {
                         throw r.invalid("columns", "a list of column names", cols);
@@ -729,11 +728,12 @@ public final class Checkpoints {
                     columns.add(c.textValue());
                 }
             }
-            CheckpointInfo info = new CheckpointInfo(version, model, r.component(root, "path"),
-                    r.component(root, "coupling"), dataDim, r.text(root, "data"),
-                    root.has("source") ? r.text(root, "source") : GaussianSource.NAME, r.longInteger(root, "seed"),
-                    r.bounded(root, "steps", 0, Integer.MAX_VALUE), r.bounded(root, "batch", 1, MAX_WIDTH), optimizer,
-                    r.name(root, "backend", "backend"), training, created, normalization, heldOut, columns);
+            CheckpointInfo info = new CheckpointInfo(version, model, component(r, root, "path"),
+                    component(r, root, "coupling"), dataDim, r.text(root, "data", MAX_TEXT),
+                    root.has("source") ? r.text(root, "source", MAX_TEXT) : GaussianSource.NAME,
+                    r.longInteger(root, "seed"), r.bounded(root, "steps", 0, Integer.MAX_VALUE),
+                    r.bounded(root, "batch", 1, MAX_WIDTH), optimizer, name(r, root, "backend"), training, created,
+                    normalization, heldOut, columns);
             return version >= 3 ? files(r, root, info) : legacyFiles(r, root, info);
         } catch (ConfigurationException | IllegalArgumentException e) {
             throw new CheckpointException(source + ": " + Snippets.excerpt(e.getMessage(), 300) + "; the file is damaged",
@@ -742,8 +742,8 @@ public final class Checkpoints {
     }
 
     /** Formats 1-2: the fixed weights file, no hashes. */
-    private static Sidecar legacyFiles(Reader r, JsonNode root, CheckpointInfo info) {
-        if (root.has("weights") && !LEGACY_WEIGHTS_FILE.equals(r.text(root, "weights"))) {
+    private static Sidecar legacyFiles(JsonFields r, JsonNode root, CheckpointInfo info) {
+        if (root.has("weights") && !LEGACY_WEIGHTS_FILE.equals(r.text(root, "weights", MAX_TEXT))) {
             throw r.invalid("weights", "\"" + LEGACY_WEIGHTS_FILE + "\" in format " + info.formatVersion(),
                     root.get("weights"));
         }
@@ -751,7 +751,7 @@ public final class Checkpoints {
     }
 
     /** Format 3: the generation's file names, each with its SHA-256. */
-    private static Sidecar files(Reader r, JsonNode root, CheckpointInfo info) {
+    private static Sidecar files(JsonFields r, JsonNode root, CheckpointInfo info) {
         Map<String, String> hashes = new LinkedHashMap<>();
         JsonNode sha = r.object(root, "sha256");
         for (Iterator<Map.Entry<String, JsonNode>> it = sha.properties().iterator(); it.hasNext();) {
@@ -764,15 +764,15 @@ public final class Checkpoints {
             }
             hashes.put(e.getKey(), v.textValue());
         }
-        String weights = r.file(root, "weights", "weights", MODEL, hashes);
+        String weights = file(r, root, "weights", MODEL, hashes);
         String generation = weights.substring(MODEL.length());
-        String sourceFile = root.has("sourceRows") ? r.file(root, "sourceRows", "sourceRows", SOURCE, hashes) : null;
+        String sourceFile = root.has("sourceRows") ? file(r, root, "sourceRows", SOURCE, hashes) : null;
         String stateFile = null;
         ObjectNode resume = null;
         if (root.has("resume")) {
             JsonNode res = r.object(root, "resume");
-            stateFile = r.file(res, "resume.file", "file", STATE, hashes);
-            resume = (ObjectNode) r.object(res, "resume.state", "state");
+            stateFile = file(r.at("resume"), res, "file", STATE, hashes);
+            resume = (ObjectNode) r.at("resume").object(res, "state");
         }
         for (String f : new String[] {sourceFile, stateFile}) {
             if (f != null && !f.endsWith(generation)) {
@@ -787,162 +787,60 @@ public final class Checkpoints {
         return new Sidecar(info, weights, sourceFile, stateFile, Map.copyOf(hashes), resume);
     }
 
-    /** Reads fields of the sidecar with messages that name the file and the field. */
-    private static final class Reader {
-        private final String source;
-
-        Reader(String source) {
-            this.source = source;
+    /** A plugin name: lower case, digits and {@code .-_}, as the registries name components. */
+    private static String name(JsonFields r, JsonNode parent, String key) {
+        String s = r.text(parent, key, MAX_TEXT);
+        if (!NAME.matcher(s).matches()) {
+            throw r.invalid(key, "a component name such as cond-ot (lower case, up to 64 characters)",
+                    parent.get(key));
         }
+        return s;
+    }
 
-        JsonNode field(JsonNode parent, String path, String key) {
-            JsonNode v = parent.get(key);
-            if (v == null || v.isNull()) {
-                throw new CheckpointException(source + " has no field '" + path
-                        + "': the file is incomplete; restore it or re-run training");
+    /** An id with an argument, such as {@code silu} or {@code sinusoidal:3}. */
+    private static String id(JsonFields r, JsonNode parent, String key) {
+        String s = r.text(parent, key, MAX_TEXT);
+        if (!ID.matcher(s).matches()) {
+            throw r.invalid(key, "an id such as silu or sinusoidal:3 (lower case, up to 64 characters)",
+                    parent.get(key));
+        }
+        return s;
+    }
+
+    /** A file of the checkpoint's generation, of the given kind, with a hash. */
+    private static String file(JsonFields r, JsonNode parent, String key, String kind, Map<String, String> hashes) {
+        String s = r.text(parent, key, MAX_TEXT);
+        Matcher m = GENERATION_FILE.matcher(s);
+        if (!m.matches() || !m.group(1).equals(kind)) {
+            throw r.invalid(key, "a file name such as " + fileName(kind, 1), parent.get(key));
+        }
+        if (!hashes.containsKey(s)) {
+            throw new CheckpointException(r.source() + ": field 'sha256' records no hash for " + s
+                    + "; the file is damaged: restore it or re-run training");
+        }
+        return s;
+    }
+
+    /** A path or coupling: its plugin name and string parameters. */
+    private static CheckpointInfo.Component component(JsonFields r, JsonNode root, String key) {
+        JsonNode c = r.object(root, key);
+        String name = name(r.at(key), c, "name");
+        Map<String, String> params = new LinkedHashMap<>();
+        JsonNode p = c.get("params");
+        if (p != null && !p.isNull()) {
+            if (!p.isObject()) {
+                throw r.invalid(key + ".params", "an object of strings", p);
             }
-            return v;
-        }
-
-        CheckpointException invalid(String path, String expected, JsonNode got) {
-            return new CheckpointException(source + ": field '" + path + "' must be " + expected + ", got "
-                    + Snippets.excerpt(String.valueOf(got)));
-        }
-
-        int bounded(JsonNode parent, String key, int min, int max) {
-            return bounded(parent, key, key, min, max);
-        }
-
-        int bounded(JsonNode parent, String path, String key, int min, int max) {
-            JsonNode v = field(parent, path, key);
-            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < min || v.intValue() > max) {
-                throw invalid(path, "an integer from " + min + " to " + max, v);
-            }
-            return v.intValue();
-        }
-
-        /** A plugin name: lower case, digits and {@code .-_}, as the registries name components. */
-        String name(JsonNode parent, String path, String key) {
-            String s = text(parent, path, key);
-            if (!NAME.matcher(s).matches()) {
-                throw invalid(path, "a component name such as cond-ot (lower case, up to 64 characters)",
-                        parent.get(key));
-            }
-            return s;
-        }
-
-        /** An id with an argument, such as {@code silu} or {@code sinusoidal:3}. */
-        String id(JsonNode parent, String path, String key) {
-            String s = text(parent, path, key);
-            if (!ID.matcher(s).matches()) {
-                throw invalid(path, "an id such as silu or sinusoidal:3 (lower case, up to 64 characters)",
-                        parent.get(key));
-            }
-            return s;
-        }
-
-        /** A file of the checkpoint's generation, of the given kind, with a hash. */
-        String file(JsonNode parent, String path, String key, String kind, Map<String, String> hashes) {
-            String s = text(parent, path, key);
-            Matcher m = GENERATION_FILE.matcher(s);
-            if (!m.matches() || !m.group(1).equals(kind)) {
-                throw invalid(path, "a file name such as " + fileName(kind, 1), parent.get(key));
-            }
-            if (!hashes.containsKey(s)) {
-                throw new CheckpointException(source + ": field 'sha256' records no hash for " + s
-                        + "; the file is damaged: restore it or re-run training");
-            }
-            return s;
-        }
-
-        JsonNode object(JsonNode parent, String key) {
-            return object(parent, key, key);
-        }
-
-        JsonNode object(JsonNode parent, String path, String key) {
-            JsonNode v = field(parent, path, key);
-            if (!v.isObject()) {
-                throw invalid(path, "an object", v);
-            }
-            return v;
-        }
-
-        JsonNode array(JsonNode parent, String path, String key) {
-            JsonNode v = field(parent, path, key);
-            if (!v.isArray()) {
-                throw invalid(path, "a list", v);
-            }
-            return v;
-        }
-
-        String text(JsonNode parent, String key) {
-            return text(parent, key, key);
-        }
-
-        String text(JsonNode parent, String path, String key) {
-            JsonNode v = field(parent, path, key);
-            if (!v.isTextual() || v.textValue().length() > MAX_TEXT) {
-                throw invalid(path, "a string of up to " + MAX_TEXT + " characters", v);
-            }
-            return v.textValue();
-        }
-
-        int integer(JsonNode parent, String key) {
-            return integer(parent, key, key);
-        }
-
-        int integer(JsonNode parent, String path, String key) {
-            JsonNode v = field(parent, path, key);
-            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-                throw invalid(path, "an integer", v);
-            }
-            return v.intValue();
-        }
-
-        long longInteger(JsonNode parent, String key) {
-            JsonNode v = field(parent, key, key);
-            if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-                throw invalid(key, "an integer", v);
-            }
-            return v.longValue();
-        }
-
-        double number(JsonNode parent, String path, String key) {
-            JsonNode v = field(parent, path, key);
-            if (!v.isNumber()) {
-                throw invalid(path, "a number", v);
-            }
-            return v.doubleValue();
-        }
-
-        boolean bool(JsonNode parent, String path, String key) {
-            JsonNode v = field(parent, path, key);
-            if (!v.isBoolean()) {
-                throw invalid(path, "true or false", v);
-            }
-            return v.booleanValue();
-        }
-
-        CheckpointInfo.Component component(JsonNode root, String key) {
-            JsonNode c = object(root, key);
-            String name = name(c, key + ".name", "name");
-            Map<String, String> params = new LinkedHashMap<>();
-            JsonNode p = c.get("params");
-            if (p != null && !p.isNull()) {
-                if (!p.isObject()) {
-                    throw invalid(key + ".params", "an object of strings", p);
+            for (Iterator<Map.Entry<String, JsonNode>> it = p.properties().iterator(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!e.getValue().isTextual() || e.getValue().textValue().length() > MAX_TEXT
+                        || !NAME.matcher(e.getKey()).matches()) {
+                    throw r.invalid(key + ".params." + Snippets.excerpt(e.getKey()), "a string", e.getValue());
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> it = p.properties().iterator(); it.hasNext();) {
-                    Map.Entry<String, JsonNode> e = it.next();
-                    if (!e.getValue().isTextual() || e.getValue().textValue().length() > MAX_TEXT
-                            || !NAME.matcher(e.getKey()).matches()) {
-                        throw invalid(key + ".params." + Snippets.excerpt(e.getKey()), "a string", e.getValue());
-                    }
-                    params.put(e.getKey(), e.getValue().textValue());
-                }
+                params.put(e.getKey(), e.getValue().textValue());
             }
-            return new CheckpointInfo.Component(name, params);
         }
+        return new CheckpointInfo.Component(name, params);
     }
 
     /** Puts tensors in the spec's order when the names are the same set (files written by other tools). */

@@ -23,6 +23,7 @@ import org.fmjvm.api.error.CheckpointException;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.error.DataException;
 import org.fmjvm.api.error.ShapeMismatchException;
+import org.fmjvm.core.io.JsonFields;
 import org.fmjvm.core.io.Snippets;
 
 /**
@@ -50,6 +51,8 @@ public final class Normalizer {
     public static final int DEFAULT_QUANTILE_KNOTS = 1000;
 
     private static final int LISTED = 10;
+    /** What the per-column lists of the JSON form hold, for messages. */
+    private static final String PER_COLUMN = "one per non-constant column";
 
     /** How each non-constant column is mapped to model space. */
     public enum Kind {
@@ -512,8 +515,7 @@ public final class Normalizer {
      * @throws CheckpointException naming {@code source} and the missing or invalid field
      */
     public static Normalizer fromJson(JsonNode node, String source) {
-        Objects.requireNonNull(source, "source");
-        Fields f = new Fields(source);
+        JsonFields f = JsonFields.of(Objects.requireNonNull(source, "source")).at("normalization");
         if (node == null || !node.isObject()) {
             throw f.invalid("", "an object", node);
         }
@@ -522,9 +524,8 @@ public final class Normalizer {
         try {
             kind = Kind.parse(kindText);
         } catch (ConfigurationException e) {
-            throw new CheckpointException(source + ": field 'normalization.kind' is '" + Snippets.excerpt(kindText)
-                    + "', but the known"
-                    + " kinds are " + Arrays.stream(Kind.values()).map(Kind::id).toList()
+            throw f.fail("kind", "is '" + Snippets.excerpt(kindText) + "', but the known kinds are "
+                    + Arrays.stream(Kind.values()).map(Kind::id).toList()
                     + ": the file is corrupt or from a newer fm-jvm", e);
         }
         int dim = f.integer(node, "dim");
@@ -538,8 +539,8 @@ public final class Normalizer {
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = c.properties().iterator(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
-            int column = f.index("constant", e.getKey(), dim);
-            constants.put(column, f.finite("constant." + e.getKey(), e.getValue()));
+            int column = index(f, "constant", e.getKey(), dim);
+            constants.put(column, f.finiteValue(e.getValue(), "constant." + e.getKey()));
         }
         if (kind == Kind.NONE && !constants.isEmpty()) {
             throw f.invalid("constant", "empty for kind none", c);
@@ -564,8 +565,8 @@ public final class Normalizer {
         switch (kind) {
             case NONE -> Arrays.fill(maps, IdentityColumn.INSTANCE);
             case STANDARD -> {
-                double[] mean = f.numbers(node, "mean", out);
-                double[] std = f.numbers(node, "std", out);
+                double[] mean = f.numbers(node, "mean", out, PER_COLUMN);
+                double[] std = f.numbers(node, "std", out, PER_COLUMN);
                 for (int j = 0; j < out; j++) {
                     if (!(std[j] > 0)) {
                         throw f.invalid("std[" + j + "]", "a positive number", node.get("std").get(j));
@@ -574,8 +575,8 @@ public final class Normalizer {
                 }
             }
             case MINMAX -> {
-                double[] min = f.numbers(node, "min", out);
-                double[] max = f.numbers(node, "max", out);
+                double[] min = f.numbers(node, "min", out, PER_COLUMN);
+                double[] max = f.numbers(node, "max", out, PER_COLUMN);
                 for (int j = 0; j < out; j++) {
                     double width = max[j] - min[j];
                     if (!(width > 0 && width < Double.POSITIVE_INFINITY)) {
@@ -588,7 +589,7 @@ public final class Normalizer {
             case QUANTILE -> {
                 JsonNode quantiles = f.array(node, "quantiles");
                 if (quantiles.size() != out) {
-                    throw f.invalid("quantiles", "a list of " + out + " objects (one per non-constant column)",
+                    throw f.invalid("quantiles", "a list of " + out + " objects (" + PER_COLUMN + ")",
                             "a list of " + quantiles.size());
                 }
                 for (int j = 0; j < out; j++) {
@@ -597,18 +598,33 @@ public final class Normalizer {
                     if (!q.isObject()) {
                         throw f.invalid(path, "an object with lists x and u", q);
                     }
-                    double[] x = f.numbers(q, path + ".x", "x", -1);
-                    double[] u = f.numbers(q, path + ".u", "u", -1);
+                    double[] x = f.at(path).numbers(q, "x");
+                    double[] u = f.at(path).numbers(q, "u");
                     String problem = QuantileColumn.problem(x, u);
                     if (problem != null) {
-                        throw new CheckpointException(source + ": field 'normalization." + path + "' is invalid: "
-                                + problem + "; the file is corrupt, restore it or re-run training");
+                        throw f.fail(path, "is invalid: " + problem + "; the file is corrupt, restore it or re-run"
+                                + " training");
                     }
                     maps[j] = new QuantileColumn(x, u);
                 }
             }
         }
         return new Normalizer(kind, dim, constants, integers, maps);
+    }
+
+    /** A key of {@code constant}: a column index in {@code [0, dim)}. */
+    private static int index(JsonFields f, String path, String key, int dim) {
+        int column;
+        try {
+            column = Integer.parseInt(key);
+        } catch (NumberFormatException e) {
+            column = -1;
+        }
+        if (column < 0 || column >= dim) {
+            throw f.invalid(path, "an object whose keys are column indices 0.." + (dim - 1),
+                    "key '" + Snippets.excerpt(key) + "'");
+        }
+        return column;
     }
 
     /**
@@ -703,96 +719,5 @@ public final class Normalizer {
             out[i] = (float) values[i];
         }
         return out;
-    }
-
-    /** Reads fields with messages that name the file and the field. */
-    private static final class Fields {
-        private final String source;
-
-        Fields(String source) {
-            this.source = source;
-        }
-
-        CheckpointException invalid(String path, String expected, Object got) {
-            return new CheckpointException(source + ": field 'normalization" + (path.isEmpty() ? "" : "." + path)
-                    + "' must be " + expected + ", got " + Snippets.excerpt(got));
-        }
-
-        JsonNode field(JsonNode parent, String key) {
-            return field(parent, key, key);
-        }
-
-        JsonNode field(JsonNode parent, String path, String key) {
-            JsonNode v = parent.get(key);
-            if (v == null || v.isNull()) {
-                throw new CheckpointException(source + " has no field 'normalization." + path
-                        + "': the file is incomplete; restore it or re-run training");
-            }
-            return v;
-        }
-
-        String text(JsonNode parent, String key) {
-            JsonNode v = field(parent, key);
-            if (!v.isTextual()) {
-                throw invalid(key, "a string", v);
-            }
-            return v.textValue();
-        }
-
-        int integer(JsonNode parent, String key) {
-            JsonNode v = field(parent, key);
-            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-                throw invalid(key, "an integer", v);
-            }
-            return v.intValue();
-        }
-
-        JsonNode array(JsonNode parent, String key) {
-            JsonNode v = field(parent, key);
-            if (!v.isArray()) {
-                throw invalid(key, "a list", v);
-            }
-            return v;
-        }
-
-        int index(String path, String key, int dim) {
-            int column;
-            try {
-                column = Integer.parseInt(key);
-            } catch (NumberFormatException e) {
-                column = -1;
-            }
-            if (column < 0 || column >= dim) {
-                throw invalid(path, "an object whose keys are column indices 0.." + (dim - 1),
-                        "key '" + Snippets.excerpt(key) + "'");
-            }
-            return column;
-        }
-
-        double finite(String path, JsonNode v) {
-            if (!v.isNumber() || !Double.isFinite(v.doubleValue())) {
-                throw invalid(path, "a finite number", v);
-            }
-            return v.doubleValue();
-        }
-
-        double[] numbers(JsonNode parent, String key, int length) {
-            return numbers(parent, key, key, length);
-        }
-
-        /** A list of finite numbers; of exactly {@code length} entries unless it is negative. */
-        double[] numbers(JsonNode parent, String path, String key, int length) {
-            JsonNode v = field(parent, path, key);
-            if (!v.isArray() || (length >= 0 && v.size() != length)) {
-                String expected = length >= 0 ? "a list of " + length + " numbers (one per non-constant column)"
-                        : "a list of numbers";
-                throw invalid(path, expected, v.isArray() ? "a list of " + v.size() : v);
-            }
-            double[] out = new double[v.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = finite(path + "[" + i + "]", v.get(i));
-            }
-            return out;
-        }
     }
 }

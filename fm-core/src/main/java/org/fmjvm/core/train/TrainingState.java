@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -21,6 +20,7 @@ import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.OptimizerState;
 import org.fmjvm.api.random.Rng;
 import org.fmjvm.api.train.ValidationEnd;
+import org.fmjvm.core.io.JsonFields;
 
 /**
  * Everything {@link Trainer} needs, besides the model's weights, to continue a run after
@@ -71,6 +71,9 @@ public record TrainingState(int step, int totalSteps, int batch, Map<String, Rng
     public static final String SECOND_MOMENT_PREFIX = "optimizer.v.";
     /** Prefix of the kept best weights in {@link #tensors()}. */
     public static final String BEST_PREFIX = "best.";
+
+    /** The longest name shown whole in messages. */
+    private static final int SHORT = 60;
 
     /**
      * Validates every field and their consistency, and copies.
@@ -240,10 +243,10 @@ public record TrainingState(int step, int totalSteps, int batch, Map<String, Rng
      */
     public static TrainingState fromJson(JsonNode json, ModelWeights tensors, String source) {
         Objects.requireNonNull(tensors, "tensors");
-        Reader r = new Reader(Objects.requireNonNull(source, "source"));
+        JsonFields r = JsonFields.labelled(Objects.requireNonNull(source, "source"), "training-state field");
         if (json == null || !json.isObject()) {
             throw new CheckpointException(source + ": a training state must be a JSON object, got "
-                    + Reader.kind(json));
+                    + JsonFields.kind(json));
         }
         int version = r.integer(json, "version");
         if (version != FORMAT_VERSION) {
@@ -259,10 +262,10 @@ public record TrainingState(int step, int totalSteps, int batch, Map<String, Rng
         for (int i = 0; i < names.size(); i++) {
             JsonNode n = names.get(i);
             if (!n.isTextual() || n.textValue().isEmpty()) {
-                throw r.fail("parameters[" + i + "]", "must be a non-empty string, got " + Reader.kind(n));
+                throw r.invalid("parameters[" + i + "]", "a non-empty string", n);
             }
             if (parameters.contains(n.textValue())) {
-                throw r.fail("parameters[" + i + "]", "repeats the name " + Reader.shorten(n.textValue()));
+                throw r.fail("parameters[" + i + "]", "repeats the name " + shorten(n.textValue()));
             }
             parameters.add(n.textValue());
         }
@@ -272,42 +275,40 @@ public record TrainingState(int step, int totalSteps, int batch, Map<String, Rng
         JsonNode random = r.object(json, "random");
         Map<String, Rng.State> streams = new LinkedHashMap<>();
         for (String label : STREAMS) {
-            String path = "random." + label;
-            JsonNode s = r.object(random, path, label);
-            streams.put(label, new Rng.State(r.longInteger(s, path + ".seed", "seed"),
-                    r.longInteger(s, path + ".state", "state"), r.finite(s, path + ".spareNormal", "spareNormal"),
-                    r.bool(s, path + ".hasSpare", "hasSpare")));
+            JsonNode s = r.at("random").object(random, label);
+            JsonFields rs = r.at("random." + label);
+            streams.put(label, new Rng.State(rs.longInteger(s, "seed"), rs.longInteger(s, "state"),
+                    rs.finite(s, "spareNormal"), rs.bool(s, "hasSpare")));
         }
         for (var it = random.fieldNames(); it.hasNext();) {
             String label = it.next();
             if (!STREAMS.contains(label)) {
-                throw r.fail("random." + Reader.shorten(label), "is not a stream of the training loop; known: "
-                        + STREAMS);
+                throw r.fail("random." + shorten(label), "is not a stream of the training loop; known: " + STREAMS);
             }
         }
         JsonNode opt = r.object(json, "optimizer");
-        long optimizerSteps = r.longInteger(opt, "optimizer.steps", "steps");
-        double learningRate = r.number(opt, "optimizer.learningRate", "learningRate");
+        long optimizerSteps = r.at("optimizer").longInteger(opt, "steps");
+        double learningRate = number(r.at("optimizer"), opt, "learningRate");
         JsonNode l = r.array(json, "losses");
         double[] losses = new double[l.size()];
         for (int i = 0; i < losses.length; i++) {
-            losses[i] = r.value(l.get(i), "losses[" + i + "]");
+            losses[i] = value(r, l.get(i), "losses[" + i + "]");
         }
         JsonNode v = r.object(json, "validation");
-        double bestHeldOutLoss = r.number(v, "validation.bestHeldOutLoss", "bestHeldOutLoss");
-        boolean keptBest = r.bool(v, "validation.keptBestWeights", "keptBestWeights");
-        JsonNode evals = r.array(v, "validation.evaluations", "evaluations");
+        JsonFields rv = r.at("validation");
+        double bestHeldOutLoss = number(rv, v, "bestHeldOutLoss");
+        boolean keptBest = rv.bool(v, "keptBestWeights");
+        JsonNode evals = rv.array(v, "evaluations");
         List<ValidationEnd> evaluations = new ArrayList<>();
         for (int i = 0; i < evals.size(); i++) {
-            String path = "validation.evaluations[" + i + "]";
             JsonNode e = evals.get(i);
             if (!e.isObject()) {
-                throw r.fail(path, "must be an object, got " + Reader.kind(e));
+                throw rv.invalid("evaluations[" + i + "]", "an object", e);
             }
-            evaluations.add(new ValidationEnd(r.integer(e, path + ".step", "step"),
-                    r.number(e, path + ".trainLoss", "trainLoss"), r.number(e, path + ".heldOutLoss", "heldOutLoss"),
-                    r.nullableNumber(e, path + ".trainNll", "trainNll"),
-                    r.nullableNumber(e, path + ".heldOutNll", "heldOutNll"), r.bool(e, path + ".best", "best")));
+            JsonFields re = rv.at("evaluations[" + i + "]");
+            evaluations.add(new ValidationEnd(re.integer(e, "step"), number(re, e, "trainLoss"),
+                    number(re, e, "heldOutLoss"), nullableNumber(re, e, "trainNll"),
+                    nullableNumber(re, e, "heldOutNll"), re.bool(e, "best")));
         }
 
         Map<String, ModelWeights.Parameter> byName = new LinkedHashMap<>();
@@ -315,14 +316,14 @@ public record TrainingState(int step, int totalSteps, int batch, Map<String, Rng
             byName.put(p.name(), p);
         }
         Set<String> used = new HashSet<>();
-        ModelWeights m = r.tensors(byName, used, FIRST_MOMENT_PREFIX, parameters);
-        ModelWeights vs = r.tensors(byName, used, SECOND_MOMENT_PREFIX, parameters);
-        ModelWeights best = keptBest ? r.tensors(byName, used, BEST_PREFIX, parameters) : null;
+        ModelWeights m = tensors(source, byName, used, FIRST_MOMENT_PREFIX, parameters);
+        ModelWeights vs = tensors(source, byName, used, SECOND_MOMENT_PREFIX, parameters);
+        ModelWeights best = keptBest ? tensors(source, byName, used, BEST_PREFIX, parameters) : null;
         for (String name : byName.keySet()) {
             boolean ours = name.startsWith("optimizer.") || name.startsWith(BEST_PREFIX);
             if (ours && !used.contains(name)) {
-                throw new CheckpointException(source + ": tensor " + Reader.shorten(name) + " is not part of the"
-                        + " training state (parameters " + Reader.shorten(parameters.toString()) + ", keptBestWeights "
+                throw new CheckpointException(source + ": tensor " + shorten(name) + " is not part of the"
+                        + " training state (parameters " + shorten(parameters.toString()) + ", keptBestWeights "
                         + keptBest + ")");
             }
         }
@@ -338,6 +339,60 @@ public record TrainingState(int step, int totalSteps, int batch, Map<String, Rng
         } catch (IllegalArgumentException | FlowMatchingException e) {
             throw new CheckpointException(source + ": training state is invalid: " + e.getMessage(), e);
         }
+    }
+
+    /** Up to {@value #SHORT} characters of a name, then its length. */
+    private static String shorten(String s) {
+        return s.length() <= SHORT ? s : s.substring(0, SHORT) + "... (" + s.length() + " characters)";
+    }
+
+    /** The field {@code key}, a number as {@link #toJson()} writes it (see {@link #value}). */
+    private static double number(JsonFields r, JsonNode parent, String key) {
+        return value(r, r.field(parent, key), key);
+    }
+
+    /** The field {@code key}, which must be present: {@code null} or a number as {@link #toJson()} writes it. */
+    private static Double nullableNumber(JsonFields r, JsonNode parent, String key) {
+        if (!parent.has(key)) {
+            throw r.missing(key);
+        }
+        JsonNode v = parent.get(key);
+        return v.isNull() ? null : value(r, v, key);
+    }
+
+    /** A JSON number, or one of the strings {@code NaN}, {@code Infinity}, {@code -Infinity}. */
+    private static double value(JsonFields r, JsonNode v, String path) {
+        if (v.isNumber()) {
+            return v.doubleValue();
+        }
+        if (v.isTextual()) {
+            switch (v.textValue()) {
+                case "NaN":
+                    return Double.NaN;
+                case "Infinity":
+                    return Double.POSITIVE_INFINITY;
+                case "-Infinity":
+                    return Double.NEGATIVE_INFINITY;
+                default:
+                    break;
+            }
+        }
+        throw r.invalid(path, "a number (or \"NaN\", \"Infinity\", \"-Infinity\")", v);
+    }
+
+    /** The tensors {@code prefix + name} for every parameter, renamed to the parameter names. */
+    private static ModelWeights tensors(String source, Map<String, ModelWeights.Parameter> byName, Set<String> used,
+            String prefix, List<String> parameters) {
+        List<ModelWeights.Parameter> out = new ArrayList<>();
+        for (String name : parameters) {
+            ModelWeights.Parameter p = byName.get(prefix + name);
+            if (p == null) {
+                throw new CheckpointException(source + ": tensor " + shorten(prefix + name) + " is missing");
+            }
+            used.add(prefix + name);
+            out.add(new ModelWeights.Parameter(name, p.shape(), p.values()));
+        }
+        return new ModelWeights(out);
     }
 
     @Override
@@ -358,148 +413,5 @@ public record TrainingState(int step, int totalSteps, int batch, Map<String, Rng
     public String toString() {
         return "TrainingState[step " + step + " of " + totalSteps + ", batch " + batch + ", " + evaluations.size()
                 + " evaluations" + (bestWeights != null ? ", best weights kept" : "") + "]";
-    }
-
-    /** Typed access to fields; every failure names the source and the field's path, never echoes content. */
-    private static final class Reader {
-        private static final int SHORT = 60;
-        private final String source;
-
-        Reader(String source) {
-            this.source = source;
-        }
-
-        CheckpointException fail(String path, String problem) {
-            return new CheckpointException(source + ": training-state field '" + path + "' " + problem);
-        }
-
-        static String kind(JsonNode n) {
-            return n == null ? "nothing" : n.getNodeType().toString().toLowerCase(Locale.ROOT);
-        }
-
-        static String shorten(String s) {
-            return s.length() <= SHORT ? s : s.substring(0, SHORT) + "... (" + s.length() + " characters)";
-        }
-
-        /** A number's text when short, else the node's kind. */
-        static String show(JsonNode n) {
-            return n.isNumber() ? shorten(n.asText()) : "a " + kind(n);
-        }
-
-        JsonNode field(JsonNode parent, String path, String key) {
-            JsonNode v = parent.get(key);
-            if (v == null) {
-                throw fail(path, "is missing");
-            }
-            return v;
-        }
-
-        JsonNode object(JsonNode parent, String key) {
-            return object(parent, key, key);
-        }
-
-        JsonNode object(JsonNode parent, String path, String key) {
-            JsonNode v = field(parent, path, key);
-            if (!v.isObject()) {
-                throw fail(path, "must be an object, got " + kind(v));
-            }
-            return v;
-        }
-
-        JsonNode array(JsonNode parent, String key) {
-            return array(parent, key, key);
-        }
-
-        JsonNode array(JsonNode parent, String path, String key) {
-            JsonNode v = field(parent, path, key);
-            if (!v.isArray()) {
-                throw fail(path, "must be an array, got " + kind(v));
-            }
-            return v;
-        }
-
-        int integer(JsonNode parent, String key) {
-            return integer(parent, key, key);
-        }
-
-        int integer(JsonNode parent, String path, String key) {
-            JsonNode v = field(parent, path, key);
-            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-                throw fail(path, "must be a 32-bit integer, got " + show(v));
-            }
-            return v.intValue();
-        }
-
-        long longInteger(JsonNode parent, String key) {
-            return longInteger(parent, key, key);
-        }
-
-        long longInteger(JsonNode parent, String path, String key) {
-            JsonNode v = field(parent, path, key);
-            if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-                throw fail(path, "must be a 64-bit integer, got " + show(v));
-            }
-            return v.longValue();
-        }
-
-        boolean bool(JsonNode parent, String path, String key) {
-            JsonNode v = field(parent, path, key);
-            if (!v.isBoolean()) {
-                throw fail(path, "must be true or false, got " + show(v));
-            }
-            return v.booleanValue();
-        }
-
-        double number(JsonNode parent, String path, String key) {
-            return value(field(parent, path, key), path);
-        }
-
-        double finite(JsonNode parent, String path, String key) {
-            double x = number(parent, path, key);
-            if (!Double.isFinite(x)) {
-                throw fail(path, "must be finite, got " + x);
-            }
-            return x;
-        }
-
-        Double nullableNumber(JsonNode parent, String path, String key) {
-            JsonNode v = field(parent, path, key);
-            return v.isNull() ? null : value(v, path);
-        }
-
-        /** A JSON number, or one of the strings {@code NaN}, {@code Infinity}, {@code -Infinity}. */
-        double value(JsonNode v, String path) {
-            if (v.isNumber()) {
-                return v.doubleValue();
-            }
-            if (v.isTextual()) {
-                switch (v.textValue()) {
-                    case "NaN":
-                        return Double.NaN;
-                    case "Infinity":
-                        return Double.POSITIVE_INFINITY;
-                    case "-Infinity":
-                        return Double.NEGATIVE_INFINITY;
-                    default:
-                        break;
-                }
-            }
-            throw fail(path, "must be a number (or \"NaN\", \"Infinity\", \"-Infinity\"), got " + show(v));
-        }
-
-        /** The tensors {@code prefix + name} for every parameter, renamed to the parameter names. */
-        ModelWeights tensors(Map<String, ModelWeights.Parameter> byName, Set<String> used, String prefix,
-                List<String> parameters) {
-            List<ModelWeights.Parameter> out = new ArrayList<>();
-            for (String name : parameters) {
-                ModelWeights.Parameter p = byName.get(prefix + name);
-                if (p == null) {
-                    throw new CheckpointException(source + ": tensor " + shorten(prefix + name) + " is missing");
-                }
-                used.add(prefix + name);
-                out.add(new ModelWeights.Parameter(name, p.shape(), p.values()));
-            }
-            return new ModelWeights(out);
-        }
     }
 }
