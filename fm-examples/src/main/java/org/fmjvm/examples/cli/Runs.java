@@ -22,6 +22,7 @@ import org.fmjvm.api.train.ValidationEnd;
 import org.fmjvm.core.ComponentChoice;
 import org.fmjvm.core.FmRuntime;
 import org.fmjvm.core.checkpoint.CheckpointInfo;
+import org.fmjvm.core.checkpoint.CheckpointLock;
 import org.fmjvm.core.checkpoint.Checkpoints;
 import org.fmjvm.core.data.CsvDataset;
 import org.fmjvm.core.metrics.Straightness;
@@ -365,7 +366,8 @@ final class Runs {
         }
         if (Files.isDirectory(dir) && !Files.exists(dir.resolve(Checkpoints.INFO_FILE))) {
             try (var entries = Files.list(dir)) {
-                if (entries.findAny().isPresent()) {
+                // the lock file alone: another writer is starting, or a run stopped before its first save
+                if (entries.anyMatch(p -> !p.getFileName().toString().equals(CheckpointLock.FILE))) {
                     throw new ConfigurationException("--out " + dir + " is a non-empty folder that holds no checkpoint;"
                             + " choose a new or empty folder");
                 }

@@ -116,8 +116,9 @@ final class TrainCommand implements Callable<Integer> {
     private int run(Dataset data, Dataset from, ObjectNode record, Checkpoints.Loaded resumed) {
         TrainingData prepared = dataOptions.prepare(data, from, 0, components.config().seed());
         PrintWriter stdout = spec.commandLine().getOut();
-        try (FmRuntime fm = FlowMatching.bootstrap(components.config());
-                Checkpoints.Writer writer = Checkpoints.open(out, "fm train")) {
+        // the lock first: a second writer of this folder fails at once, before natives load
+        try (Checkpoints.Writer writer = Checkpoints.open(out, "fm train");
+                FmRuntime fm = FlowMatching.bootstrap(components.config())) {
             stdout.println(fm.trainingSummary());
             stdout.println("data: " + prepared.data().describe() + (prepared.heldOutCount() > 0
                     ? "; " + prepared.heldOutCount() + " rows held out" : ""));
