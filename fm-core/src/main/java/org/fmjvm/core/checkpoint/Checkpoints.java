@@ -381,6 +381,17 @@ public final class Checkpoints {
         }
     }
 
+    /**
+     * @param name a file name in a checkpoint folder
+     * @return whether saving manages it: the sidecar, a generation's file, the lock, the weights of
+     *     formats 1-2, or a temporary file of an interrupted save; a folder holding only such files is
+     *     a checkpoint folder (perhaps of a run that stopped before its first save finished)
+     */
+    public static boolean isCheckpointFile(String name) {
+        return name.equals(INFO_FILE) || name.equals(CheckpointLock.FILE) || name.equals(LEGACY_WEIGHTS_FILE)
+                || GENERATION_FILE.matcher(name).matches() || isTemporary(name);
+    }
+
     /** A temporary file of {@link AtomicFiles} for one of a checkpoint's files. */
     private static boolean isTemporary(String name) {
         if (!name.startsWith(".") || !name.endsWith(".tmp")) {

@@ -47,17 +47,27 @@ class CrashSafeSaveTest {
         Random random = new Random(20261129L); // when to kill
         Path dir = tmp.resolve("ckpt");
         List<String> problems = new ArrayList<>();
+        int loadedA = 0;
+        int loadedB = 0;
+        int midSave = 0;
         for (int kill = 0; kill < KILLS; kill++) {
             int delayMs = 50 + random.nextInt(351);
             int saves = killWhileSaving(dir, delayMs);
             String when = "kill " + kill + " (" + delayMs + " ms after the first save, " + saves + " saves reported)";
             try {
                 ModelWeights loaded = Checkpoints.load(dir).weights();
-                if (!bitwiseEqual(loaded, a) && !bitwiseEqual(loaded, b)) {
+                if (bitwiseEqual(loaded, a)) {
+                    loadedA++;
+                } else if (bitwiseEqual(loaded, b)) {
+                    loadedB++;
+                } else {
                     problems.add(when + ": loaded weights that are neither set A nor set B");
                 }
             } catch (RuntimeException e) {
                 problems.add(when + ": load threw " + e);
+            }
+            if (!leftovers(dir).isEmpty()) {
+                midSave++; // the kill interrupted a save: files of an uncommitted generation or temporaries remain
             }
             Checkpoints.save(dir, SaveLoop.info(), a);
             Set<String> leftover = leftovers(dir);
@@ -66,6 +76,8 @@ class CrashSafeSaveTest {
             }
             assertThat(bitwiseEqual(Checkpoints.load(dir).weights(), a)).as("the save after " + when).isTrue();
         }
+        System.out.printf("CrashSafeSaveTest summary: %d kills; loaded set A %d times, set B %d times; %d kills"
+                + " interrupted a save (left uncommitted files)%n", KILLS, loadedA, loadedB, midSave);
         assertThat(problems).as("%d kills during saves", KILLS).isEmpty();
     }
 

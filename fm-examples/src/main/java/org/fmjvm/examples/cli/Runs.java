@@ -22,7 +22,6 @@ import org.fmjvm.api.train.ValidationEnd;
 import org.fmjvm.core.ComponentChoice;
 import org.fmjvm.core.FmRuntime;
 import org.fmjvm.core.checkpoint.CheckpointInfo;
-import org.fmjvm.core.checkpoint.CheckpointLock;
 import org.fmjvm.core.checkpoint.Checkpoints;
 import org.fmjvm.core.data.CsvDataset;
 import org.fmjvm.core.metrics.Straightness;
@@ -356,6 +355,29 @@ final class Runs {
     }
 
     /**
+     * After a failed run that created its checkpoint folder: removes the folder if no checkpoint was
+     * committed there (a run that saved a resumable checkpoint keeps it), so a run that fails at
+     * start-up leaves nothing behind.
+     *
+     * @param dir the checkpoint folder
+     */
+    static void removeUnfinished(Path dir) {
+        if (!Files.isDirectory(dir) || Files.exists(dir.resolve(Checkpoints.INFO_FILE))) {
+            return;
+        }
+        try (var entries = Files.list(dir)) {
+            for (Path p : entries.toList()) {
+                if (Checkpoints.isCheckpointFile(p.getFileName().toString())) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(dir);
+        } catch (java.io.IOException e) {
+            // best effort: the run's own error is the one to report
+        }
+    }
+
+    /**
      * Refuses to write a checkpoint over something that is not a checkpoint.
      *
      * @param dir the intended checkpoint folder
@@ -366,8 +388,9 @@ final class Runs {
         }
         if (Files.isDirectory(dir) && !Files.exists(dir.resolve(Checkpoints.INFO_FILE))) {
             try (var entries = Files.list(dir)) {
-                // the lock file alone: another writer is starting, or a run stopped before its first save
-                if (entries.anyMatch(p -> !p.getFileName().toString().equals(CheckpointLock.FILE))) {
+                // only the lock or leftovers of a save: another writer is starting, or a run stopped
+                // before its first save finished (the next save removes the leftovers)
+                if (entries.anyMatch(p -> !Checkpoints.isCheckpointFile(p.getFileName().toString()))) {
                     throw new ConfigurationException("--out " + dir + " is a non-empty folder that holds no checkpoint;"
                             + " choose a new or empty folder");
                 }

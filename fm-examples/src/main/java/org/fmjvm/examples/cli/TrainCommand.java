@@ -116,6 +116,7 @@ final class TrainCommand implements Callable<Integer> {
     private int run(Dataset data, Dataset from, ObjectNode record, Checkpoints.Loaded resumed) {
         TrainingData prepared = dataOptions.prepare(data, from, 0, components.config().seed());
         PrintWriter stdout = spec.commandLine().getOut();
+        boolean existed = java.nio.file.Files.exists(out);
         // the lock first: a second writer of this folder fails at once, before natives load
         try (Checkpoints.Writer writer = Checkpoints.open(out, "fm train");
                 FmRuntime fm = FlowMatching.bootstrap(components.config())) {
@@ -142,6 +143,11 @@ final class TrainCommand implements Callable<Integer> {
                 Runs.heldOutLine(trained).ifPresent(stdout::println);
                 stdout.println("checkpoint: " + out.toAbsolutePath());
             }
+        } catch (RuntimeException e) {
+            if (!existed) {
+                Runs.removeUnfinished(out);
+            }
+            throw e;
         }
         stdout.flush();
         return 0;

@@ -159,6 +159,22 @@ class BadInputTest {
         assertThat(Files.readString(busy.resolve("notes.txt"))).isEqualTo("keep me");
     }
 
+    @Test
+    void aFolderHoldingOnlyWhatAKilledFirstSaveLeftIsTrainedIntoAndCleaned() throws IOException {
+        Path crashed = dir.resolve("crashed");
+        Files.createDirectories(crashed);
+        Files.writeString(crashed.resolve(".lock"), "fm train, pid 1 on gone, since 2026-01-01T00:00:00Z\n");
+        Files.write(crashed.resolve("model-000001.safetensors"), new byte[] {1, 2});
+        Files.write(crashed.resolve(".checkpoint.json.0a1b2c3d.tmp"), new byte[] {'{'});
+        assertOneLineError(CliRun.of("sample", "--checkpoint", crashed.toString(), "--out",
+                dir.resolve("c.csv").toString()), "has no checkpoint.json", "no save has finished there yet");
+        CliRun run = CliRun.of("train", "--dataset", "moons", "--out", crashed.toString(), "--steps", "2", "--batch",
+                "8", "--hidden", "8");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(crashed.toFile().list()).containsExactlyInAnyOrder(".lock", "checkpoint.json",
+                "model-000002.safetensors");
+    }
+
     private CliRun train(Path csv) {
         return CliRun.of("train", "--dataset", csv.toString(), "--out", dir.resolve("o").toString(), "--steps", "1");
     }
