@@ -413,11 +413,40 @@ public final class Checkpoints {
      * @return the sidecar, the weights (reordered to the model's parameter order if needed), the stored
      *     source rows and resume state if any, and notices for the user
      * @throws CheckpointException if the folder, the sidecar or a file it names is missing, corrupt
-     *     or does not match its recorded SHA-256, or the weights do not match the recorded model
+     *     or does not match its recorded SHA-256, or the weights do not match the recorded model; a
+     *     save that commits a newer generation while this load reads is not an error: the load reads
+     *     the newer checkpoint
      */
     public static Loaded load(Path dir) {
         Objects.requireNonNull(dir, "dir");
         Sidecar sidecar = readSidecar(dir);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return load(dir, sidecar);
+            } catch (CheckpointException e) {
+                // a writer may have committed a newer generation and removed the files of the one read:
+                // the checkpoint is complete, only newer, so read that one instead (a few times at most)
+                Sidecar now = attempt < MAX_LOAD_ATTEMPTS ? sidecarIfReadable(dir) : null;
+                if (now == null || now.weightsFile.equals(sidecar.weightsFile)) {
+                    throw e;
+                }
+                sidecar = now;
+            }
+        }
+    }
+
+    /** How often {@link #load} starts again when a concurrent save replaced the generation it was reading. */
+    private static final int MAX_LOAD_ATTEMPTS = 10;
+
+    private static Sidecar sidecarIfReadable(Path dir) {
+        try {
+            return readSidecar(dir);
+        } catch (CheckpointException e) {
+            return null;
+        }
+    }
+
+    private static Loaded load(Path dir, Sidecar sidecar) {
         CheckpointInfo info = sidecar.info;
         List<String> notices = new ArrayList<>();
         if (info.formatVersion() < 3) {

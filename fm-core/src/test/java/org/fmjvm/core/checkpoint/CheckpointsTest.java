@@ -160,6 +160,35 @@ class CheckpointsTest {
     }
 
     @Test
+    void aReaderDuringRepeatedSavesAlwaysGetsOneCompleteCheckpoint() throws Exception {
+        Path dir = saved();
+        ModelWeights a = SPEC.initialWeights(Rng.seeded(7));
+        ModelWeights b = SPEC.initialWeights(Rng.seeded(8));
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread writer = new Thread(() -> {
+            try (Checkpoints.Writer w = Checkpoints.open(dir, "test")) {
+                for (int i = 0; !stop.get(); i++) {
+                    w.save(info(SPEC), i % 2 == 0 ? b : a, null, null);
+                }
+            }
+        });
+        writer.start();
+        int loads = 0;
+        try {
+            long end = System.nanoTime() + 1_500_000_000L;
+            while (System.nanoTime() < end) {
+                ModelWeights got = Checkpoints.load(dir).weights();
+                assertThat(got.equals(a) || got.equals(b)).as("load %d returned A or B", loads).isTrue();
+                loads++;
+            }
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+        assertThat(loads).isPositive();
+    }
+
+    @Test
     void sourceRowsAndResumeStateTravelInsideTheCheckpoint() throws IOException {
         Path dir = tmp.resolve("with-extras");
         float[] rows = {1f, 2f, 3f, 4f, 5f, 6f};
