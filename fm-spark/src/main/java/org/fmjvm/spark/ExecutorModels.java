@@ -63,6 +63,21 @@ final class ExecutorModels {
     }
 
     /**
+     * @param image a broadcast checkpoint
+     * @param options the options its sessions were borrowed with
+     * @return the sessions this JVM holds for them and no task is using
+     */
+    static int idleSessions(CheckpointImage image, FlowOptions options) {
+        ConcurrentLinkedDeque<Session> idle = IDLE.get(image.id() + '|' + options);
+        return idle == null ? 0 : idle.size();
+    }
+
+    /** @return the checkpoints this JVM has loaded */
+    static int loadedCheckpoints() {
+        return CHECKPOINTS.size();
+    }
+
+    /**
      * Hands a session back outside a Spark task.
      *
      * @param image the checkpoint it was borrowed for

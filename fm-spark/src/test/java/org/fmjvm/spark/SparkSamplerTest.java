@@ -149,6 +149,21 @@ class SparkSamplerTest {
     }
 
     @Test
+    void anExecutorLoadsACheckpointOnceAndReusesItsModelsAcrossTasksAndJobs() {
+        FlowOptions options = EULER_20.withSolver("euler", 3);
+        CheckpointImage again = CheckpointImage.of(checkpoint); // the same files: the same image
+        assertThat(SparkSampler.sample(spark, image, 400, 8, 0, options).count()).isEqualTo(400);
+        int loaded = ExecutorModels.loadedCheckpoints();
+        for (int job = 1; job < 3; job++) {
+            assertThat(SparkSampler.sample(spark, again, 400, 8, job, options).count()).isEqualTo(400);
+        }
+        assertThat(again.id()).isEqualTo(image.id());
+        // 24 tasks ran, at most two at a time (local[2]): at most two models were ever built
+        assertThat(ExecutorModels.idleSessions(image, options)).isBetween(1, 2);
+        assertThat(ExecutorModels.loadedCheckpoints()).isEqualTo(loaded);
+    }
+
+    @Test
     void theTensorFlowBackendSamplesTheSamePointsOnTheExecutors() {
         float[] djl = points(SparkSampler.sample(spark, image, 300, 2, 3, EULER_20).collectAsList());
         float[] tf = points(SparkSampler.sample(spark, image, 300, 2, 3, EULER_20.withBackend("tf")).collectAsList());
