@@ -31,8 +31,9 @@ import picocli.CommandLine.Option;
  * {@code fm-spark}: sampling and scoring on Apache Spark. Embedded ({@code local[*]}) by default; under
  * {@code spark-submit} the master comes from the submission unless {@code --master} is given.
  */
-@Command(name = "fm-spark", mixinStandardHelpOptions = true, subcommands = {FmSpark.Sample.class, FmSpark.Score.class},
-        description = "Flow matching on Apache Spark: sample a checkpoint into Parquet or CSV, or score a table.")
+@Command(name = "fm-spark", mixinStandardHelpOptions = true, subcommands = {FmSpark.Sample.class, FmSpark.Score.class, FmSpark.Train.class},
+        description = "Flow matching on Apache Spark: sample a checkpoint into Parquet or CSV, score a table, or train"
+            + " data-parallel.")
 public final class FmSpark {
 
     private FmSpark() {
@@ -91,13 +92,7 @@ public final class FmSpark {
         double atol;
 
         SparkSession session(String app) {
-            SparkSession.Builder b = SparkSession.builder().appName(app);
-            if (master != null) {
-                b = b.master(master);
-            } else if (System.getProperty("spark.master") == null) {
-                b = b.master("local[*]");
-            }
-            return b.getOrCreate();
+            return FmSpark.session(master, app);
         }
 
         FlowOptions options(String solver, int steps) {
@@ -105,7 +100,7 @@ public final class FmSpark {
                     pairs(solverParams, "--solver-param"), steps, rtol, atol);
         }
 
-        private static Map<String, String> pairs(List<String> list, String what) {
+        static Map<String, String> pairs(List<String> list, String what) {
             Map<String, String> out = new LinkedHashMap<>();
             for (String pair : list) {
                 int eq = pair.indexOf('=');
@@ -116,6 +111,17 @@ public final class FmSpark {
             }
             return out;
         }
+    }
+
+    /** The session of {@code master}, else spark-submit's, else {@code local[*]}. */
+    static SparkSession session(String master, String app) {
+        SparkSession.Builder b = SparkSession.builder().appName(app);
+        if (master != null) {
+            b = b.master(master);
+        } else if (System.getProperty("spark.master") == null) {
+            b = b.master("local[*]");
+        }
+        return b.getOrCreate();
     }
 
     enum Format { PARQUET, CSV }
@@ -237,6 +243,86 @@ public final class FmSpark {
             PrintWriter stdout = spec.commandLine().getOut();
             stdout.printf(Locale.ROOT, "scored %d rows of %s into %s (%s %d steps, exact divergence, %.2f s, %.0f"
                     + " rows/s)%n", rows, input, out, solver, odeSteps, seconds, rows / seconds);
+            stdout.flush();
+            return 0;
+        }
+    }
+
+    /** {@code fm-spark train}. */
+    @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Train data-parallel in one barrier stage of --workers tasks (local SGD): every worker"
+                + " starts from the same weights, draws batch / workers pairs per step with its own seed, and every"
+                + " --sync-every steps all workers average their weights and Adam moments and continue from the"
+                + " average. Writes one checkpoint that fm sample reads.",
+                "The same --seed and --workers give bitwise the same weights. Built-in data sets only (no CSV yet);"
+                + " the cluster must run --workers tasks at once."})
+    static final class Train implements Callable<Integer> {
+        @Option(names = "--dataset", required = true, paramLabel = "NAME", description = "A built-in data set, e.g."
+                + " four-gaussians.")
+        String dataset;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Checkpoint folder.")
+        Path out;
+
+        @Option(names = "--workers", paramLabel = "N", defaultValue = "2", description = "Barrier tasks (default:"
+                + " ${DEFAULT-VALUE}).")
+        int workers;
+
+        @Option(names = "--sync-every", paramLabel = "K", defaultValue = "10", description = "Steps between averagings"
+                + " (default: ${DEFAULT-VALUE}).")
+        int syncEvery;
+
+        @Option(names = "--steps", paramLabel = "N", defaultValue = "5000", description = "Training steps (default:"
+                + " ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--batch", paramLabel = "N", defaultValue = "256", description = "Pairs per step over all"
+                + " workers, a multiple of --workers (default: ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--lr", paramLabel = "RATE", defaultValue = "1e-3", description = "Adam learning rate"
+                + " (default: ${DEFAULT-VALUE}).")
+        double lr;
+
+        @Option(names = "--lr-schedule", paramLabel = "KIND", defaultValue = "cosine", description = "constant, cosine"
+                + " (to 0) or cosine:F (default: ${DEFAULT-VALUE}).")
+        String lrSchedule;
+
+        @Option(names = "--hidden", paramLabel = "WIDTHS", split = ",", hideParamSyntax = true,
+                defaultValue = "256,256,256", description = "Hidden widths of the MLP (default: ${DEFAULT-VALUE}).")
+        List<Integer> hidden = new ArrayList<>();
+
+        @Option(names = "--activation", paramLabel = "NAME", defaultValue = "silu", description = "silu, relu, tanh,"
+                + " softplus (default: ${DEFAULT-VALUE}).")
+        String activation;
+
+        @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--master", paramLabel = "URL",
+                description = "Spark master (default: spark-submit's, else local[*]), e.g. local[2], spark://host:7077.")
+        String master;
+
+        @Option(names = "--backend", paramLabel = "NAME", description = "Backend on the executors: djl or tf (default: djl).")
+        String backend;
+
+        @Option(names = "--backend-param", paramLabel = "KEY=VALUE", description = "Backend parameter, repeatable.")
+        List<String> backendParams = new ArrayList<>();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            SparkTrainer.Recipe recipe = new SparkTrainer.Recipe(dataset, hidden, activation, lr, lrSchedule, steps,
+                    batch, seed, backend, Common.pairs(backendParams, "--backend-param"));
+            SparkSession spark = session(master, "fm-spark train");
+            SparkTrainer.Result r = SparkTrainer.train(spark, recipe, workers, syncEvery);
+            r.save(out);
+            PrintWriter stdout = spec.commandLine().getOut();
+            stdout.printf(Locale.ROOT, "trained %s on %d workers (%d steps, batch %d = %d x %d, averaging every %d"
+                    + " steps, final loss %.4f, %.2f s); checkpoint in %s%n", dataset, workers, steps, batch, workers,
+                    batch / workers, syncEvery, r.finalLoss(), r.wallSeconds(), out);
             stdout.flush();
             return 0;
         }

@@ -1,2 +1,5 @@
-/** Sampling and scoring flow-matching checkpoints on Apache Spark: {@code fm-spark sample}, {@code fm-spark score}. */
+/**
+ * Flow matching on Apache Spark: sampling and scoring checkpoints ({@code fm-spark sample}, {@code fm-spark score})
+ * and data-parallel training by parameter averaging ({@code fm-spark train}).
+ */
 package org.fmjvm.spark;
