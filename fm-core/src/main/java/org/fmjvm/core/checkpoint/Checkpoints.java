@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -561,7 +559,7 @@ public final class Checkpoints {
             throw new CheckpointException(dir + " has " + INFO_FILE + " but not the " + name + " it names: the"
                     + " checkpoint is incomplete; copy the whole folder back or re-run fm train --out " + dir);
         }
-        byte[] bytes = readBounded(file);
+        byte[] bytes = Safetensors.readBytes(file);
         String expected = hashes.get(name);
         if (expected != null) {
             String actual = Hashes.sha256Hex(bytes);
@@ -573,27 +571,6 @@ public final class Checkpoints {
         }
         return bytes;
     }
-
-    private static byte[] readBounded(Path file) {
-        String f = file.toString();
-        if (Files.isDirectory(file)) {
-            throw new CheckpointException(f + " is a folder, not a safetensors file; the checkpoint is damaged");
-        }
-        try {
-            long size = Files.size(file);
-            if (size > Integer.MAX_VALUE - 16) {
-                throw new CheckpointException(f + " is " + size + " bytes; files over 2 GiB are not supported");
-            }
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new CheckpointException(f + " does not exist: check the path, or save the model first", e);
-        } catch (AccessDeniedException e) {
-            throw new CheckpointException("cannot read " + f + ": permission denied", e);
-        } catch (IOException e) {
-            throw new CheckpointException("cannot read " + f + ": " + e.getMessage(), e);
-        }
-    }
-
 
     /**
      * @param info a checkpoint's info

@@ -338,7 +338,8 @@ public final class Safetensors {
         }
     }
 
-    private static byte[] readBytes(Path file) {
+    /** The whole file, with a {@link CheckpointException} naming it if it cannot be read. */
+    static byte[] readBytes(Path file) {
         String f = file.toString();
         if (Files.isDirectory(file)) {
             throw new CheckpointException(f + " is a directory, not a safetensors file");
