@@ -25,30 +25,18 @@ class BadInputTest {
 
     @BeforeAll
     static void trainASmallCheckpoint() {
-        checkpoint = shared.resolve("ck");
-        CliRun run = CliRun.of("train", "--dataset", "four-gaussians", "--out", checkpoint.toString(), "--steps", "20",
-                "--batch", "32", "--hidden", "16,16");
-        assertThat(run.exitCode()).as(run.err()).isZero();
-    }
-
-    private static void assertOneLineError(CliRun run, String... fragments) {
-        assertThat(run.exitCode()).as("exit code").isNotZero();
-        assertThat(run.errLines()).as("error output: %s", run.err()).hasSize(1);
-        assertThat(run.errLines()[0]).startsWith("fm: ");
-        for (String f : fragments) {
-            assertThat(run.errLines()[0]).contains(f);
-        }
+        checkpoint = CliRun.smallCheckpoint(shared.resolve("ck"));
     }
 
     @Test
     void unknownPluginNameListsTheKnownOnes() {
         Path out = dir.resolve("out");
-        assertOneLineError(CliRun.of("train", "--dataset", "four-gaussians", "--out", out.toString(), "--path", "sigmod"),
-                "Unknown path 'sigmod'; known: [", "cond-ot");
-        assertOneLineError(CliRun.of("train", "--dataset", "four-gaussians", "--out", out.toString(), "--backend", "tf2"),
-                "Unknown backend 'tf2'; known: [", "djl");
-        assertOneLineError(CliRun.of("sample", "--checkpoint", checkpoint.toString(), "--out",
-                dir.resolve("s.csv").toString(), "--solver", "dopri"), "Unknown solver 'dopri'");
+        CliRun.of("train", "--dataset", "four-gaussians", "--out", out.toString(), "--path", "sigmod")
+                .assertOneLineError("Unknown path 'sigmod'; known: [", "cond-ot");
+        CliRun.of("train", "--dataset", "four-gaussians", "--out", out.toString(), "--backend", "tf2")
+                .assertOneLineError("Unknown backend 'tf2'; known: [", "djl");
+        CliRun.of("sample", "--checkpoint", checkpoint.toString(), "--out",
+                dir.resolve("s.csv").toString(), "--solver", "dopri").assertOneLineError("Unknown solver 'dopri'");
         assertThat(out).doesNotExist();
         assertThat(dir.resolve("s.csv")).doesNotExist();
     }
@@ -56,45 +44,49 @@ class BadInputTest {
     @Test
     void commandLineMistakesGetOneLineWithTheFix() {
         CliRun run = CliRun.of("train", "--dataset", "moons", "--out", dir.resolve("o").toString(), "--steps", "abc");
-        assertOneLineError(run, "'abc' is not an int", "see 'fm train --help'");
+        run.assertOneLineError("'abc' is not an int", "see 'fm train --help'");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertOneLineError(CliRun.of("sample", "--out", "x.csv"), "Missing required option", "--checkpoint");
+        CliRun.of("sample", "--out", "x.csv").assertOneLineError("Missing required option", "--checkpoint");
     }
 
     @Test
     void unknownDataSetListsTheBuiltIns() {
-        assertOneLineError(CliRun.of("train", "--dataset", "fourgaussians", "--out", dir.resolve("o").toString()),
-                "Unknown dataset 'fourgaussians'", "four-gaussians");
+        CliRun.of("train", "--dataset", "fourgaussians", "--out", dir.resolve("o").toString())
+                .assertOneLineError("Unknown dataset 'fourgaussians'", "four-gaussians");
     }
 
     @Test
     void nonPositiveStepsBatchOrLearningRateAreRejected() {
         String out = dir.resolve("o").toString();
-        assertOneLineError(CliRun.of("train", "--dataset", "moons", "--out", out, "--steps", "0"), "steps must be >= 1, got 0");
-        assertOneLineError(CliRun.of("train", "--dataset", "moons", "--out", out, "--batch", "-4"), "batch must be >= 1, got -4");
-        assertOneLineError(CliRun.of("train", "--dataset", "moons", "--out", out, "--lr", "0"), "learning rate must be", "got 0.0");
-        assertOneLineError(CliRun.of("train", "--dataset", "moons", "--out", out, "--lr", "-1e-3"), "learning rate must be");
-        assertOneLineError(CliRun.of("demo", "--out", out, "--steps", "-1"), "steps must be >= 1, got -1");
-        assertOneLineError(CliRun.of("sample", "--checkpoint", checkpoint.toString(), "--out", out + ".csv", "--n", "0"),
-                "--n must be >= 1, got 0");
-        assertOneLineError(CliRun.of("sample", "--checkpoint", checkpoint.toString(), "--out", out + ".csv",
-                "--ode-steps", "0"), "--ode-steps must be >= 1, got 0");
+        CliRun.of("train", "--dataset", "moons", "--out", out, "--steps", "0")
+                .assertOneLineError("steps must be >= 1, got 0");
+        CliRun.of("train", "--dataset", "moons", "--out", out, "--batch", "-4")
+                .assertOneLineError("batch must be >= 1, got -4");
+        CliRun.of("train", "--dataset", "moons", "--out", out, "--lr", "0")
+                .assertOneLineError("learning rate must be", "got 0.0");
+        CliRun.of("train", "--dataset", "moons", "--out", out, "--lr", "-1e-3")
+                .assertOneLineError("learning rate must be");
+        CliRun.of("demo", "--out", out, "--steps", "-1").assertOneLineError("steps must be >= 1, got -1");
+        CliRun.of("sample", "--checkpoint", checkpoint.toString(), "--out", out + ".csv", "--n", "0")
+                .assertOneLineError("--n must be >= 1, got 0");
+        CliRun.of("sample", "--checkpoint", checkpoint.toString(), "--out", out + ".csv",
+                "--ode-steps", "0").assertOneLineError("--ode-steps must be >= 1, got 0");
         assertThat(dir.resolve("o")).doesNotExist();
     }
 
     @Test
     void malformedCsvNamesFileLineAndProblem() throws IOException {
         Path text = write("text.csv", "1.0,2.0\n3.0,abc\n");
-        assertOneLineError(train(text), "text.csv", "line 2", "'abc' is not a number");
+        train(text).assertOneLineError("text.csv", "line 2", "'abc' is not a number");
         Path ragged = write("ragged.csv", "1,2\n3,4\n5,6,7\n");
-        assertOneLineError(train(ragged), "ragged.csv", "line 3", "3 fields", "expected 2");
+        train(ragged).assertOneLineError("ragged.csv", "line 3", "3 fields", "expected 2");
         Path nan = write("nan.csv", "1,2\nNaN,4\n");
-        assertOneLineError(train(nan), "nan.csv", "line 2", "NaN");
+        train(nan).assertOneLineError("nan.csv", "line 2", "NaN");
         Path inf = write("inf.csv", "1,2\n3,Infinity\n");
-        assertOneLineError(train(inf), "inf.csv", "line 2");
+        train(inf).assertOneLineError("inf.csv", "line 2");
         Path empty = write("empty.csv", "");
-        assertOneLineError(train(empty), "empty.csv");
-        assertOneLineError(train(dir.resolve("missing.csv")), "missing.csv");
+        train(empty).assertOneLineError("empty.csv");
+        train(dir.resolve("missing.csv")).assertOneLineError("missing.csv");
         assertThat(dir.resolve("o")).doesNotExist();
     }
 
@@ -102,26 +94,26 @@ class BadInputTest {
     void aCsvWhoseDimensionDisagreesWithTheCheckpointIsRejected() throws IOException {
         Path noise = write("noise3d.csv", "1,2,3\n4,5,6\n");
         Path out = dir.resolve("s.csv");
-        assertOneLineError(CliRun.of("sample", "--checkpoint", checkpoint.toString(), "--noise", noise.toString(),
-                "--out", out.toString()), "noise3d.csv has 3 columns", "dimension 2");
+        CliRun.of("sample", "--checkpoint", checkpoint.toString(), "--noise", noise.toString(),
+                "--out", out.toString()).assertOneLineError("noise3d.csv has 3 columns", "dimension 2");
         assertThat(out).doesNotExist();
     }
 
     @Test
     void missingOrCorruptCheckpointsAreNamed() throws IOException {
         Path out = dir.resolve("s.csv");
-        assertOneLineError(CliRun.of("sample", "--checkpoint", dir.resolve("nope").toString(), "--out", out.toString()),
-                "no checkpoint at", "nope");
+        CliRun.of("sample", "--checkpoint", dir.resolve("nope").toString(), "--out", out.toString())
+                .assertOneLineError("no checkpoint at", "nope");
         Path corrupt = dir.resolve("corrupt");
         Files.createDirectories(corrupt);
         Files.copy(checkpoint.resolve("checkpoint.json"), corrupt.resolve("checkpoint.json"));
         byte[] weights = Files.readAllBytes(checkpoint.resolve("model-000001.safetensors"));
         Files.write(corrupt.resolve("model-000001.safetensors"), java.util.Arrays.copyOf(weights, weights.length / 2));
-        assertOneLineError(CliRun.of("sample", "--checkpoint", corrupt.toString(), "--out", out.toString()),
-                "model-000001.safetensors does not match the SHA-256");
+        CliRun.of("sample", "--checkpoint", corrupt.toString(), "--out", out.toString())
+                .assertOneLineError("model-000001.safetensors does not match the SHA-256");
         Files.writeString(corrupt.resolve("checkpoint.json"), "{ not json");
-        assertOneLineError(CliRun.of("sample", "--checkpoint", corrupt.toString(), "--out", out.toString()),
-                "checkpoint.json");
+        CliRun.of("sample", "--checkpoint", corrupt.toString(), "--out", out.toString())
+                .assertOneLineError("checkpoint.json");
         assertThat(out).doesNotExist();
     }
 
@@ -142,8 +134,9 @@ class BadInputTest {
                 org.fmjvm.core.io.Hashes.sha256Hex(Files.readAllBytes(weights)));
         Files.writeString(sidecar, root.toString());
         for (String backend : new String[] {"djl", "tf"}) {
-            assertOneLineError(CliRun.of("sample", "--checkpoint", other.toString(), "--backend", backend, "--out",
-                    dir.resolve("s.csv").toString()), "model-000001.safetensors holds", "values but the model in"
+            CliRun.of("sample", "--checkpoint", other.toString(), "--backend", backend, "--out",
+                    dir.resolve("s.csv").toString())
+                            .assertOneLineError("model-000001.safetensors holds", "values but the model in"
                     + " checkpoint.json", "the files do not belong together");
         }
         assertThat(dir.resolve("s.csv")).doesNotExist();
@@ -154,8 +147,8 @@ class BadInputTest {
         Path busy = dir.resolve("busy");
         Files.createDirectories(busy);
         Files.writeString(busy.resolve("notes.txt"), "keep me");
-        assertOneLineError(CliRun.of("train", "--dataset", "moons", "--out", busy.toString(), "--steps", "1"),
-                "non-empty folder that holds no checkpoint");
+        CliRun.of("train", "--dataset", "moons", "--out", busy.toString(), "--steps", "1")
+                .assertOneLineError("non-empty folder that holds no checkpoint");
         assertThat(Files.readString(busy.resolve("notes.txt"))).isEqualTo("keep me");
     }
 
@@ -166,8 +159,9 @@ class BadInputTest {
         Files.writeString(crashed.resolve(".lock"), "fm train, pid 1 on gone, since 2026-01-01T00:00:00Z\n");
         Files.write(crashed.resolve("model-000001.safetensors"), new byte[] {1, 2});
         Files.write(crashed.resolve(".checkpoint.json.0a1b2c3d.tmp"), new byte[] {'{'});
-        assertOneLineError(CliRun.of("sample", "--checkpoint", crashed.toString(), "--out",
-                dir.resolve("c.csv").toString()), "has no checkpoint.json", "no save has finished there yet");
+        CliRun.of("sample", "--checkpoint", crashed.toString(), "--out",
+                dir.resolve("c.csv").toString())
+                        .assertOneLineError("has no checkpoint.json", "no save has finished there yet");
         CliRun run = CliRun.of("train", "--dataset", "moons", "--out", crashed.toString(), "--steps", "2", "--batch",
                 "8", "--hidden", "8");
         assertThat(run.exitCode()).as(run.err()).isZero();

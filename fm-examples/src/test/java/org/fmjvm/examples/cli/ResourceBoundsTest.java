@@ -29,56 +29,47 @@ class ResourceBoundsTest {
 
     @BeforeAll
     static void trainASmallCheckpoint() {
-        checkpoint = shared.resolve("ck");
-        CliRun run = CliRun.of("train", "--dataset", "four-gaussians", "--out", checkpoint.toString(), "--steps", "20",
-                "--batch", "32", "--hidden", "16,16");
-        assertThat(run.exitCode()).as(run.err()).isZero();
-    }
-
-    private static void assertOneLineError(CliRun run, String... fragments) {
-        assertThat(run.exitCode()).as("exit code; output %s", run.out()).isNotZero();
-        assertThat(run.errLines()).as("error output: %s", run.err()).hasSize(1);
-        assertThat(run.errLines()[0]).startsWith("fm: ").doesNotContain("Exception");
-        for (String f : fragments) {
-            assertThat(run.errLines()[0]).contains(f);
-        }
+        checkpoint = CliRun.smallCheckpoint(shared.resolve("ck"));
     }
 
     @Test
     void aBatchBeyondMemoryOrArraysNamesItAndTheLargestThatFits() {
         Path out = dir.resolve("o");
-        assertOneLineError(CliRun.of("train", "--dataset", "moons", "--out", out.toString(), "--batch", "1000000000"),
-                "--batch 1000000000 is too large", "more than a Java array holds", "use --batch ", " or less");
-        assertOneLineError(CliRun.of("train", "--dataset", "moons", "--out", out.toString(), "--batch", "2000000",
-                "--hidden", "1024,1024"), "--batch 2000000 is too large", "use --batch ");
-        assertOneLineError(CliRun.of("train", "--dataset", "moons", "--out", out.toString(), "--batch", "100000",
-                "--coupling", "minibatch-ot"), "--batch 100000", "100000 x 100000 cost matrix", "use --batch ");
-        assertOneLineError(CliRun.of("demo", "--out", out.toString(), "--batch", "1000000000"), "--batch 1000000000");
-        assertOneLineError(CliRun.of("compare", "--couplings", "minibatch-ot", "--out", out.toString(), "--batch",
-                "100000"), "--batch 100000", "cost matrix");
+        CliRun.of("train", "--dataset", "moons", "--out", out.toString(), "--batch", "1000000000")
+                .assertOneLineError("--batch 1000000000 is too large", "more than a Java array holds",
+                        "use --batch ", " or less");
+        CliRun.of("train", "--dataset", "moons", "--out", out.toString(), "--batch", "2000000",
+                "--hidden", "1024,1024").assertOneLineError("--batch 2000000 is too large", "use --batch ");
+        CliRun.of("train", "--dataset", "moons", "--out", out.toString(), "--batch", "100000",
+                "--coupling", "minibatch-ot")
+                        .assertOneLineError("--batch 100000", "100000 x 100000 cost matrix", "use --batch ");
+        CliRun.of("demo", "--out", out.toString(), "--batch", "1000000000").assertOneLineError("--batch 1000000000");
+        CliRun.of("compare", "--couplings", "minibatch-ot", "--out", out.toString(), "--batch",
+                "100000").assertOneLineError("--batch 100000", "cost matrix");
         assertThat(out).doesNotExist();
     }
 
     @Test
     void hiddenWidthsBeyondAnArrayAreNamed() {
         Path out = dir.resolve("o");
-        assertOneLineError(CliRun.of("train", "--dataset", "moons", "--out", out.toString(), "--hidden",
-                "1000000000,256"), "hidden widths [1000000000, 256] are too large", "use narrower layers");
-        assertOneLineError(CliRun.of("demo", "--out", out.toString(), "--hidden", "40000,40000,40000"),
-                "hidden widths [40000, 40000, 40000]", "parameters, more than a Java array holds");
+        CliRun.of("train", "--dataset", "moons", "--out", out.toString(), "--hidden",
+                "1000000000,256")
+                        .assertOneLineError("hidden widths [1000000000, 256] are too large", "use narrower layers");
+        CliRun.of("demo", "--out", out.toString(), "--hidden", "40000,40000,40000")
+                .assertOneLineError("hidden widths [40000, 40000, 40000]", "parameters, more than a Java array holds");
         assertThat(out).doesNotExist();
     }
 
     @Test
     void pointCountsHeldInMemoryAreBounded() {
         Path out = dir.resolve("o");
-        assertOneLineError(CliRun.of("demo", "--out", out.toString(), "--samples", "1000000000"),
-                "--samples 1000000000 is too large", "use --samples ");
-        assertOneLineError(CliRun.of("compare", "--checkpoint", checkpoint.toString(), "--out", out.toString(),
-                "--samples", "2000000000"), "--samples 2000000000 is too large");
-        assertOneLineError(CliRun.of("likelihood", "--checkpoint", checkpoint.toString(), "--dataset",
-                "four-gaussians", "--n", "2000000000"), "--n 2000000000 is too large", "use --n ");
-        assertOneLineError(CliRun.of("bench", "--samples", "2000000000"), "--samples 2000000000 is too large");
+        CliRun.of("demo", "--out", out.toString(), "--samples", "1000000000")
+                .assertOneLineError("--samples 1000000000 is too large", "use --samples ");
+        CliRun.of("compare", "--checkpoint", checkpoint.toString(), "--out", out.toString(),
+                "--samples", "2000000000").assertOneLineError("--samples 2000000000 is too large");
+        CliRun.of("likelihood", "--checkpoint", checkpoint.toString(), "--dataset",
+                "four-gaussians", "--n", "2000000000").assertOneLineError("--n 2000000000 is too large", "use --n ");
+        CliRun.of("bench", "--samples", "2000000000").assertOneLineError("--samples 2000000000 is too large");
         assertThat(out).doesNotExist();
     }
 
@@ -87,16 +78,15 @@ class ResourceBoundsTest {
         Path file = Files.writeString(dir.resolve("notes.txt"), "keep me");
         String under = file.resolve("x").toString();
         String because = file + " is a file, not a folder";
-        assertOneLineError(CliRun.of("train", "--dataset", "moons", "--out", under), "--out " + under, because);
-        assertOneLineError(CliRun.of("demo", "--out", under), because);
-        assertOneLineError(CliRun.of("sample", "--checkpoint", checkpoint.toString(), "--out", under + ".csv"),
-                because);
-        assertOneLineError(CliRun.of("likelihood", "--checkpoint", checkpoint.toString(), "--dataset",
-                "four-gaussians", "--out", under + ".csv"), because);
-        assertOneLineError(CliRun.of("compare", "--checkpoint", checkpoint.toString(), "--out", under), because);
-        assertOneLineError(CliRun.of("bench", "--json", under + ".json"), "--json", because);
-        assertOneLineError(CliRun.of("evaluate", "--samples", checkpoint.resolve("x.csv").toString(), "--dataset",
-                "four-gaussians", "--json", under + ".json"), "--json", because);
+        CliRun.of("train", "--dataset", "moons", "--out", under).assertOneLineError("--out " + under, because);
+        CliRun.of("demo", "--out", under).assertOneLineError(because);
+        CliRun.of("sample", "--checkpoint", checkpoint.toString(), "--out", under + ".csv").assertOneLineError(because);
+        CliRun.of("likelihood", "--checkpoint", checkpoint.toString(), "--dataset",
+                "four-gaussians", "--out", under + ".csv").assertOneLineError(because);
+        CliRun.of("compare", "--checkpoint", checkpoint.toString(), "--out", under).assertOneLineError(because);
+        CliRun.of("bench", "--json", under + ".json").assertOneLineError("--json", because);
+        CliRun.of("evaluate", "--samples", checkpoint.resolve("x.csv").toString(), "--dataset",
+                "four-gaussians", "--json", under + ".json").assertOneLineError("--json", because);
         assertThat(Files.readString(file)).isEqualTo("keep me");
     }
 
@@ -106,10 +96,10 @@ class ResourceBoundsTest {
         Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
         try {
             assumeFalse(Files.isWritable(ro), "permissions are not enforced for this user (root)");
-            assertOneLineError(CliRun.of("train", "--dataset", "moons", "--out", ro.resolve("ck").toString()),
-                    "the folder " + ro + " is not writable");
-            assertOneLineError(CliRun.of("sample", "--checkpoint", checkpoint.toString(), "--out",
-                    ro.resolve("s.csv").toString()), "is not writable");
+            CliRun.of("train", "--dataset", "moons", "--out", ro.resolve("ck").toString())
+                    .assertOneLineError("the folder " + ro + " is not writable");
+            CliRun.of("sample", "--checkpoint", checkpoint.toString(), "--out",
+                    ro.resolve("s.csv").toString()).assertOneLineError("is not writable");
         } finally {
             Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
@@ -120,23 +110,23 @@ class ResourceBoundsTest {
         Path folder = Files.createDirectory(dir.resolve("points"));
         String f = folder.toString();
         Path out = dir.resolve("o");
-        assertOneLineError(CliRun.of("train", "--dataset", f, "--out", out.toString()), "'" + f + "' is a directory",
+        CliRun.of("train", "--dataset", f, "--out", out.toString()).assertOneLineError("'" + f + "' is a directory",
                 "a built-in data set", "or a CSV file");
-        assertOneLineError(CliRun.of("train", "--dataset", "moons", "--source", f, "--out", out.toString()),
-                "'" + f + "' is a directory");
-        assertOneLineError(CliRun.of("demo", "--dataset", f, "--out", out.toString()), "is a directory");
-        assertOneLineError(CliRun.of("likelihood", "--checkpoint", checkpoint.toString(), "--dataset", f),
-                "is a directory");
-        assertOneLineError(CliRun.of("sample", "--checkpoint", checkpoint.toString(), "--noise", f, "--out",
-                dir.resolve("s.csv").toString()), f + " is a directory, not a CSV file");
+        CliRun.of("train", "--dataset", "moons", "--source", f, "--out", out.toString())
+                .assertOneLineError("'" + f + "' is a directory");
+        CliRun.of("demo", "--dataset", f, "--out", out.toString()).assertOneLineError("is a directory");
+        CliRun.of("likelihood", "--checkpoint", checkpoint.toString(), "--dataset", f)
+                .assertOneLineError("is a directory");
+        CliRun.of("sample", "--checkpoint", checkpoint.toString(), "--noise", f, "--out",
+                dir.resolve("s.csv").toString()).assertOneLineError(f + " is a directory, not a CSV file");
         Path samples = dir.resolve("s.csv");
         assertThat(CliRun.of("sample", "--checkpoint", checkpoint.toString(), "--n", "50", "--out",
                 samples.toString()).exitCode()).isZero();
-        assertOneLineError(CliRun.of("evaluate", "--samples", f, "--dataset", "four-gaussians"),
-                f + " is a directory, not a CSV file");
-        assertOneLineError(CliRun.of("evaluate", "--samples", samples.toString(), "--dataset", f), "is a directory");
-        assertOneLineError(CliRun.of("evaluate", "--samples", samples.toString(), "--dataset", samples.toString(),
-                "--held-out", f), f + " is a directory, not a CSV file");
+        CliRun.of("evaluate", "--samples", f, "--dataset", "four-gaussians")
+                .assertOneLineError(f + " is a directory, not a CSV file");
+        CliRun.of("evaluate", "--samples", samples.toString(), "--dataset", f).assertOneLineError("is a directory");
+        CliRun.of("evaluate", "--samples", samples.toString(), "--dataset", samples.toString(),
+                "--held-out", f).assertOneLineError(f + " is a directory, not a CSV file");
         assertThat(out).doesNotExist();
     }
 
