@@ -167,6 +167,7 @@ final class CompareCommand implements Callable<Integer> {
         try (FmRuntime fm = FlowMatching.bootstrap(FmConfig.defaults().withBackend(backend.choice()).withSeed(seed));
                 VelocityModel model = fm.loadModel(info.model(), loaded.weights());
                 OutputFolder folder = OutputFolder.create(out)) {
+            Runs.noteUnknownComponents(ck, info, fm.registry(), spec.commandLine().getErr());
             requireKnown(fm.registry(), ComponentKind.SOLVER, solvers, "--solvers");
             List<String> names = solvers.isEmpty() ? fm.registry().factories(ComponentKind.SOLVER).stream()
                     .map(ComponentFactory::name).toList() : solvers;

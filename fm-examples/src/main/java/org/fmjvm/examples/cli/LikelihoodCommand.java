@@ -176,6 +176,7 @@ final class LikelihoodCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         try (FmRuntime fm = FlowMatching.bootstrap(config);
                 VelocityModel model = fm.loadModel(info.model(), loaded.weights())) {
+            Runs.noteUnknownComponents(checkpoint, info, fm.registry(), spec.commandLine().getErr());
             Dataset source = TrainingData.modelSource(loaded.source(),
                     info.normalization());
             Likelihood likelihood = new Likelihood(model, fm.solver(), source);

@@ -329,29 +329,31 @@ final class Runs {
     static Checkpoints.Loaded load(Path dir, java.io.PrintWriter err) {
         Checkpoints.Loaded loaded = Checkpoints.load(dir);
         loaded.notices().forEach(n -> err.println("note: " + n));
-        unknownComponents(loaded.info()).forEach(n -> err.println("note: " + dir + ": " + n));
         err.flush();
         return loaded;
     }
 
     /**
-     * @param info a checkpoint's record
-     * @return one line for each component it names that no plugin on the class path provides (sampling
-     *     does not need them; resuming the training does)
+     * Notes each component a checkpoint names that no plugin of the running runtime provides
+     * (sampling does not need them; resuming the training does).
+     *
+     * @param dir the checkpoint folder, for the notes
+     * @param info its record
+     * @param registry the running runtime's plugins ({@code fm.registry()}), so discovery is not repeated
+     * @param err where the notes go, one line each
      */
-    static List<String> unknownComponents(CheckpointInfo info) {
-        org.fmjvm.core.plugin.PluginRegistry registry = org.fmjvm.core.plugin.Plugins.discover();
-        List<String> out = new java.util.ArrayList<>();
+    static void noteUnknownComponents(Path dir, CheckpointInfo info, org.fmjvm.core.plugin.PluginRegistry registry,
+            java.io.PrintWriter err) {
         for (var named : List.of(Map.entry(ComponentKind.PATH, info.path().name()),
                 Map.entry(ComponentKind.COUPLING, info.coupling().name()),
                 Map.entry(ComponentKind.BACKEND, info.backend()))) {
             List<String> known = registry.names(named.getKey());
             if (!known.contains(named.getValue())) {
-                out.add("it was trained with " + named.getKey().id() + " '" + named.getValue() + "', which no plugin"
-                        + " on the class path provides (known: " + String.join(", ", known) + ")");
+                err.println("note: " + dir + ": it was trained with " + named.getKey().id() + " '" + named.getValue()
+                        + "', which no plugin on the class path provides (known: " + String.join(", ", known) + ")");
             }
         }
-        return out;
+        err.flush();
     }
 
     /**

@@ -96,6 +96,7 @@ final class SampleCommand implements Callable<Integer> {
                 .withSolver(solver.choice()).withSeed(seed);
         PrintWriter stdout = spec.commandLine().getOut();
         try (FmRuntime fm = FlowMatching.bootstrap(config); VelocityModel model = fm.loadModel(info.model(), loaded.weights())) {
+            Runs.noteUnknownComponents(checkpoint, info, fm.registry(), spec.commandLine().getErr());
             Sampler sampler = fm.sampler(model, loaded.source(), info.normalization());
             SolveOptions options = SolveOptions.steps(odeSteps);
             long start = System.nanoTime();
