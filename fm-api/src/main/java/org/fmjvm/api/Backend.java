@@ -1,7 +1,16 @@
 package org.fmjvm.api;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
+import org.fmjvm.api.autodiff.CompiledFunction;
+import org.fmjvm.api.autodiff.FunctionKind;
+import org.fmjvm.api.autodiff.FusedAdam;
+import org.fmjvm.api.autodiff.TensorFunction;
+import org.fmjvm.api.autodiff.ValueAndGradients;
 import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.OptimizerSpec;
@@ -103,6 +112,79 @@ public interface Backend extends AutoCloseable {
      */
     default Tensor rand(Rng rng, int... shape) {
         return fromArray(rng.uniforms(Shapes.size(shape)), shape);
+    }
+
+    /**
+     * @param parts tensors of one dtype whose shapes agree except along {@code axis}
+     * @param axis the axis to join along
+     * @return the parts joined along {@code axis}, as one operation where the engine has one
+     */
+    default Tensor concat(List<Tensor> parts, int axis) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("concat needs at least one tensor");
+        }
+        Tensor out = parts.get(0);
+        for (int i = 1; i < parts.size(); i++) {
+            out = out.concat(parts.get(i), axis);
+        }
+        return parts.size() == 1 ? out.reshape(out.shape()) : out;
+    }
+
+    // ---------------------------------------------------------------- differentiation and compilation
+
+    /**
+     * Opens a store for tensors that outlive scopes (weights, optimizer state).
+     *
+     * @return a new, empty store
+     */
+    TensorStore openStore();
+
+    /**
+     * Evaluates a scalar function and its gradients with respect to its arguments. Works eagerly
+     * on engines with a tape ({@code djl}) and inside a function being traced by {@link #compile}
+     * on engines that differentiate graphs ({@code tf}); outside a traced function such an engine
+     * traces {@code f} on the spot. Gradients are only valid until the next gradient computation
+     * on this thread; copy them ({@link Tensor#mul(double)} by 1) to keep them longer.
+     *
+     * @param f the function; its result must have one element
+     * @param args the points to differentiate at
+     * @return the value and one gradient per argument
+     */
+    ValueAndGradients valueAndGradients(Function<List<Tensor>, Tensor> f, List<Tensor> args);
+
+    /**
+     * The vector-Jacobian product {@code u^T (df/dx)} of a function at {@code x}, one backward
+     * pass: row {@code b} of the result is {@code sum_i u[b, i] d f(x)[b, i] / d x[b, :]} when rows
+     * do not interact. Same availability as {@link #valueAndGradients}.
+     *
+     * @param f the function
+     * @param x the point
+     * @param u the cotangent, shaped like {@code f(x)} (or broadcastable to it)
+     * @return shaped like {@code x}
+     */
+    Tensor vjp(UnaryOperator<Tensor> f, Tensor x, Tensor u);
+
+    /**
+     * Prepares a function for repeated calls: {@code djl} runs it eagerly in a scope of its own
+     * with the threads its governor picks for {@code kind}; {@code tf} traces it into a graph
+     * function once per argument signature (dtypes and shapes, with the batch axis of the first
+     * {@code batchArgs} arguments left open) and then calls that.
+     *
+     * @param name a name for messages and graph functions, e.g. {@code mlp_forward}
+     * @param kind what the function does
+     * @param batchArgs how many leading arguments have a batch axis 0 whose length may change
+     *     between calls
+     * @param f the function
+     * @return the callable
+     */
+    CompiledFunction compile(String name, FunctionKind kind, int batchArgs, TensorFunction f);
+
+    /**
+     * @return a native in-place Adam kernel when the engine has one and runs steps eagerly; empty
+     *     otherwise (then the op-set version runs)
+     */
+    default Optional<FusedAdam> fusedAdam() {
+        return Optional.empty();
     }
 
     /**

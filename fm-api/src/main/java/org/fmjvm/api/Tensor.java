@@ -135,6 +135,64 @@ public interface Tensor extends AutoCloseable {
      */
     Tensor pow(double exponent);
 
+    /** @return the logistic sigmoid {@code 1 / (1 + e^-this)} */
+    Tensor sigmoid();
+
+    /** @return {@code max(this, 0)} */
+    Tensor relu();
+
+    /** @return {@code log(1 + e^this)} */
+    Tensor softplus();
+
+    /**
+     * SiLU (swish), {@code this * sigmoid(this)}. A backend may compute it in place when no gradient
+     * is being recorded; the value is the same.
+     *
+     * @return {@code this * sigmoid(this)}
+     */
+    Tensor silu();
+
+    /**
+     * @param value a scalar
+     * @return {@code min(this, value)} elementwise
+     */
+    Tensor minimum(double value);
+
+    /**
+     * @param value a scalar
+     * @return {@code max(this, value)} elementwise
+     */
+    Tensor maximum(double value);
+
+    /**
+     * Matrix product of two rank-2 tensors.
+     *
+     * @param other shape {@code [K, N]} when this is {@code [M, K]}
+     * @return shape {@code [M, N]}
+     */
+    Tensor matmul(Tensor other);
+
+    /**
+     * A dense layer in PyTorch's layout, {@code this W^T + b}, as one fused kernel where the engine
+     * has one.
+     *
+     * @param weight shape {@code [out, in]} when this is {@code [B, in]}
+     * @param bias shape {@code [out]}, or null for none
+     * @return shape {@code [B, out]}
+     */
+    Tensor linear(Tensor weight, Tensor bias);
+
+    /**
+     * One-hot rows of integer class ids: with this tensor of shape {@code [B]} holding whole numbers
+     * in {@code [0, classes)}, row {@code b} of the result is 1 at column {@code this[b]} and 0
+     * elsewhere. Multiplying the result by a {@code [classes, E]} table is an embedding lookup whose
+     * gradient reaches the table.
+     *
+     * @param classes the number of classes, at least 1
+     * @return shape {@code [B, classes]}, this tensor's dtype
+     */
+    Tensor oneHot(int classes);
+
     /**
      * @param axis the axis to reduce
      * @param keepDim keep the reduced axis with length 1
