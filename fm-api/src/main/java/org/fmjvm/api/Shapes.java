@@ -267,4 +267,68 @@ public final class Shapes {
                     + Arrays.toString(shape));
         }
     }
+
+    /**
+     * Checks {@link Tensor#matmul}'s operands.
+     *
+     * @param a the left shape, {@code [M, K]}
+     * @param b the right shape, {@code [K, N]}
+     * @return {@code [M, N]}
+     * @throws ShapeMismatchException unless both are rank 2 with equal inner lengths
+     */
+    public static int[] matmul(int[] a, int[] b) {
+        if (a.length != 2 || b.length != 2) {
+            throw new ShapeMismatchException("matmul: needs two matrices, got shapes " + Arrays.toString(a) + " and "
+                    + Arrays.toString(b));
+        }
+        if (a[1] != b[0] && a[1] >= 0 && b[0] >= 0) {
+            throw new ShapeMismatchException("matmul: shapes " + Arrays.toString(a) + " and " + Arrays.toString(b)
+                    + " do not chain (" + a[1] + " columns vs " + b[0] + " rows)");
+        }
+        return new int[] {a[0], b[1]};
+    }
+
+    /**
+     * Checks {@link Tensor#linear}'s operands.
+     *
+     * @param x the input shape, {@code [B, in]}
+     * @param weight the weight shape, {@code [out, in]}
+     * @param bias the bias shape {@code [out]}, or null
+     * @return {@code [B, out]}
+     * @throws ShapeMismatchException if the shapes do not fit
+     */
+    public static int[] linear(int[] x, int[] weight, int[] bias) {
+        if (x.length != 2 || weight.length != 2) {
+            throw new ShapeMismatchException("linear: needs an input [B, in] and a weight [out, in], got "
+                    + Arrays.toString(x) + " and " + Arrays.toString(weight));
+        }
+        if (x[1] != weight[1] && x[1] >= 0) {
+            throw new ShapeMismatchException("linear: input " + Arrays.toString(x) + " has " + x[1]
+                    + " columns but weight " + Arrays.toString(weight) + " expects " + weight[1]);
+        }
+        if (bias != null && (bias.length != 1 || bias[0] != weight[0])) {
+            throw new ShapeMismatchException("linear: bias " + Arrays.toString(bias) + " must be [" + weight[0]
+                    + "] for weight " + Arrays.toString(weight));
+        }
+        return new int[] {x[0], weight[0]};
+    }
+
+    /**
+     * Checks {@link Tensor#oneHot}'s arguments.
+     *
+     * @param ids the shape of the class ids, {@code [B]}
+     * @param classes the number of classes
+     * @return {@code [B, classes]}
+     * @throws ShapeMismatchException if the ids are not a vector
+     * @throws IllegalArgumentException if {@code classes < 1}
+     */
+    public static int[] oneHot(int[] ids, int classes) {
+        if (classes < 1) {
+            throw new IllegalArgumentException("oneHot: classes must be >= 1, got " + classes);
+        }
+        if (ids.length != 1) {
+            throw new ShapeMismatchException("oneHot: class ids must be a vector [B], got " + Arrays.toString(ids));
+        }
+        return new int[] {ids[0], classes};
+    }
 }
