@@ -32,7 +32,19 @@ public final class ModelInputs {
      * @throws IllegalArgumentException if a tensor is not float32
      */
     public static int check(ModelSpec spec, Tensor t, Tensor x) {
-        Shapes.require("x", x, -1, spec.dim());
+        return check(spec.dim(), t, x);
+    }
+
+    /**
+     * As {@link #check(ModelSpec, Tensor, Tensor)}, for any network of data dimension {@code dim}.
+     *
+     * @param dim the data dimension {@code D}
+     * @param t times, shape {@code [B, 1]}
+     * @param x points, shape {@code [B, D]}
+     * @return the batch size {@code B}
+     */
+    public static int check(int dim, Tensor t, Tensor x) {
+        Shapes.require("x", x, -1, dim);
         int batch = x.dim(0);
         Shapes.require("t", t, batch, 1);
         requireFloat32("x", x);
@@ -52,8 +64,21 @@ public final class ModelInputs {
      * @throws IllegalArgumentException if a tensor is not float32
      */
     public static int checkTraining(ModelSpec spec, Tensor t, Tensor xt, Tensor dxt) {
-        int batch = check(spec, t, xt);
-        Shapes.require("dxt", dxt, batch, spec.dim());
+        return checkTraining(spec.dim(), t, xt, dxt);
+    }
+
+    /**
+     * As {@link #checkTraining(ModelSpec, Tensor, Tensor, Tensor)}, for data dimension {@code dim}.
+     *
+     * @param dim the data dimension {@code D}
+     * @param t times, shape {@code [B, 1]}
+     * @param xt points on the path, shape {@code [B, D]}
+     * @param dxt targets, shape {@code [B, D]}
+     * @return the batch size {@code B}
+     */
+    public static int checkTraining(int dim, Tensor t, Tensor xt, Tensor dxt) {
+        int batch = check(dim, t, xt);
+        Shapes.require("dxt", dxt, batch, dim);
         requireFloat32("dxt", dxt);
         return batch;
     }
@@ -70,8 +95,21 @@ public final class ModelInputs {
      * @throws IllegalArgumentException if a tensor is not float32
      */
     public static int checkProbe(ModelSpec spec, Tensor t, Tensor x, Tensor probe) {
-        int batch = check(spec, t, x);
-        Shapes.require("probe", probe, batch, spec.dim());
+        return checkProbe(spec.dim(), t, x, probe);
+    }
+
+    /**
+     * As {@link #checkProbe(ModelSpec, Tensor, Tensor, Tensor)}, for data dimension {@code dim}.
+     *
+     * @param dim the data dimension {@code D}
+     * @param t times, shape {@code [B, 1]}
+     * @param x points, shape {@code [B, D]}
+     * @param probe probe vectors, shape {@code [B, D]}
+     * @return the batch size {@code B}
+     */
+    public static int checkProbe(int dim, Tensor t, Tensor x, Tensor probe) {
+        int batch = check(dim, t, x);
+        Shapes.require("probe", probe, batch, dim);
         requireFloat32("probe", probe);
         return batch;
     }

@@ -25,6 +25,24 @@ public interface TrainableModel extends VelocityModel {
     double trainStep(Tensor t, Tensor xt, Tensor dxt);
 
     /**
+     * One step on the weighted loss {@code mean_b w_b || v_theta(input)_b - target_b ||^2}: with no
+     * condition and no weights this is {@link #trainStep(Tensor, Tensor, Tensor)}.
+     *
+     * @param input times {@code [B, 1]}, points on the path {@code [B, D]}, optional condition
+     * @param target the regression target {@code [B, D]}
+     * @param sampleWeights per-sample weights {@code [B]}, or null
+     * @return the loss before the update
+     * @throws UnsupportedOperationException if this model takes no condition or weights and some
+     *     are given
+     */
+    default double trainStep(ModelInput input, Tensor target, Tensor sampleWeights) {
+        if (input.condition() != null || sampleWeights != null) {
+            throw new UnsupportedOperationException("this model trains on unweighted, unconditional inputs only");
+        }
+        return trainStep(input.t(), input.x(), target);
+    }
+
+    /**
      * The same loss as {@link #trainStep} without touching the weights or optimizer state.
      *
      * @param t times, shape {@code [B, 1]}

@@ -27,6 +27,21 @@ public interface VelocityModel extends AutoCloseable {
     Tensor velocity(Tensor t, Tensor x);
 
     /**
+     * The velocity for a full model input. An unconditional model accepts only inputs without a
+     * condition; a conditional network (fm-nn) reads it.
+     *
+     * @param input times {@code [B, 1]}, points {@code [B, D]} and an optional condition
+     * @return the velocity {@code [B, D]}
+     * @throws IllegalArgumentException if the input has a condition this model does not take
+     */
+    default Tensor velocity(ModelInput input) {
+        if (input.condition() != null) {
+            throw new IllegalArgumentException("this model is unconditional; pass no condition");
+        }
+        return velocity(input.t(), input.x());
+    }
+
+    /**
      * @param t one time for the whole batch
      * @param x points, shape {@code [B, D]}
      * @return the velocity {@code v(t, x)}, shape {@code [B, D]}

@@ -2,11 +2,16 @@ package org.fmjvm.backend.djl;
 
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import ai.djl.engine.Engine;
 import ai.djl.engine.EngineException;
@@ -14,6 +19,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.jni.JniUtils;
 
 import org.fmjvm.api.Backend;
 import org.fmjvm.api.Capability;
@@ -22,6 +28,12 @@ import org.fmjvm.api.Device;
 import org.fmjvm.api.Shapes;
 import org.fmjvm.api.Tensor;
 import org.fmjvm.api.TensorScope;
+import org.fmjvm.api.TensorStore;
+import org.fmjvm.api.autodiff.CompiledFunction;
+import org.fmjvm.api.autodiff.FunctionKind;
+import org.fmjvm.api.autodiff.FusedAdam;
+import org.fmjvm.api.autodiff.TensorFunction;
+import org.fmjvm.api.autodiff.ValueAndGradients;
 import org.fmjvm.api.backend.BackendOptions;
 import org.fmjvm.api.backend.ScopeStack;
 import org.fmjvm.api.backend.TensorChecks;
@@ -31,6 +43,7 @@ import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.OptimizerSpec;
 import org.fmjvm.api.model.TrainableModel;
 import org.fmjvm.api.model.VelocityModel;
+import org.fmjvm.nn.Models;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +86,9 @@ public final class DjlBackend implements Backend {
     private final String description;
     private final AtomicLong live = new AtomicLong();
     private final ScopeStack<DjlScope> scopes = new ScopeStack<>();
+    /** The thread count of the compiled call running on this thread, 0 outside one. */
+    private final ThreadLocal<int[]> callThreads = ThreadLocal.withInitial(() -> new int[1]);
+    private final DjlFusedAdam fusedAdam = new DjlFusedAdam(this);
     private volatile boolean closed;
 
     private DjlBackend(Engine engine, BackendOptions options, ThreadGovernor governor, String mklDispatch,
@@ -223,14 +239,161 @@ public final class DjlBackend implements Backend {
     @Override
     public VelocityModel newModel(ModelSpec spec, ModelWeights weights) {
         checkOpen();
-        return new DjlMlp(this, spec, weights, false);
+        return Models.velocityModel(this, spec, weights);
     }
 
     @Override
     public TrainableModel newTrainableModel(ModelSpec spec, OptimizerSpec optimizer, ModelWeights initial) {
         checkOpen();
-        Objects.requireNonNull(optimizer, "optimizer");
-        return new DjlTrainableModel(new DjlMlp(this, spec, initial, true), optimizer);
+        return Models.trainableModel(this, spec, optimizer, initial);
+    }
+
+    @Override
+    public Tensor concat(List<Tensor> parts, int axis) {
+        if (parts.size() < 2) {
+            return Backend.super.concat(parts, axis);
+        }
+        DjlTensor first = unwrap(parts.get(0), "parts[0]");
+        PtNDArray[] arrays = new PtNDArray[parts.size()];
+        arrays[0] = first.array();
+        int[] joined = first.shape();
+        int ax = Shapes.axis("concat", axis, joined);
+        for (int i = 1; i < arrays.length; i++) {
+            DjlTensor p = unwrap(parts.get(i), "parts[" + i + "]");
+            TensorChecks.requireSameDType("concat", first, p);
+            Shapes.concatAxis(joined, p.shape(), ax);
+            joined[ax] += p.dim(ax);
+            arrays[i] = p.array();
+        }
+        return adopt("concat", () -> JniUtils.cat(arrays, ax), currentScope());
+    }
+
+    @Override
+    public TensorStore openStore() {
+        return new DjlStore(this, newChildManager());
+    }
+
+    @Override
+    public ValueAndGradients valueAndGradients(Function<List<Tensor>, Tensor> f, List<Tensor> args) {
+        Objects.requireNonNull(f, "f");
+        DjlScope scope = currentScope();
+        List<DjlTensor> leaves = new ArrayList<>(args.size());
+        for (int i = 0; i < args.size(); i++) {
+            leaves.add(leaf(args.get(i), "args[" + i + "]", scope));
+        }
+        try {
+            Tensor value = GradientSections.run(engine, collector -> {
+                Tensor y = f.apply(new ArrayList<>(leaves));
+                DjlTensor out = unwrap(y, "f's result");
+                Shapes.requireOneElement(out.shape());
+                collector.backward(out.array());
+                return y;
+            });
+            List<Tensor> grads = new ArrayList<>(leaves.size());
+            for (DjlTensor leaf : leaves) {
+                grads.add(adopt(gradientOf(leaf.array()), scope));
+            }
+            return new ValueAndGradients(value, grads);
+        } catch (EngineException e) {
+            throw nativeFailure("valueAndGradients", e);
+        }
+    }
+
+    @Override
+    public Tensor vjp(UnaryOperator<Tensor> f, Tensor x, Tensor u) {
+        Objects.requireNonNull(f, "f");
+        DjlScope scope = currentScope();
+        DjlTensor cotangent = unwrap(u, "u");
+        DjlTensor leaf = leaf(x, "x", scope);
+        try {
+            GradientSections.run(engine, collector -> {
+                DjlTensor y = unwrap(f.apply(leaf), "f's result");
+                TensorChecks.requireSameDType("vjp", y, cotangent);
+                Shapes.broadcast("vjp", y.shape(), cotangent.shape());
+                collector.backward(JniUtils.sum(JniUtils.mul(y.array(), cotangent.array())));
+                return null;
+            });
+            return adopt(gradientOf(leaf.array()), scope);
+        } catch (EngineException e) {
+            throw nativeFailure("vjp", e);
+        }
+    }
+
+    /**
+     * The leaf to differentiate with respect to: a trainable store tensor itself (its gradient buffer,
+     * left over from an earlier backward pass, zeroed first), otherwise a fresh copy in {@code scope}
+     * that requires gradients (a tensor computed from others is not a leaf).
+     */
+    private DjlTensor leaf(Tensor arg, String name, DjlScope scope) {
+        DjlTensor t = unwrap(arg, name);
+        PtNDArray a = t.array();
+        try {
+            if (t.scope().isStore() && JniUtils.requiresGrad(a)) {
+                PtNDArray old = JniUtils.getGradient(a);
+                if (old != null) {
+                    old.close();
+                    JniUtils.zeroGrad(a);
+                }
+                return t;
+            }
+            PtNDArray copy = JniUtils.detachGradient(a);
+            PtNDArray fresh = (PtNDArray) copy.duplicate();
+            copy.close();
+            fresh.setRequiresGradient(true);
+            return adopt(fresh, scope);
+        } catch (EngineException e) {
+            throw nativeFailure("valueAndGradients", e);
+        }
+    }
+
+    /** The gradient a backward pass left in a leaf; zeros when the function did not depend on it. */
+    private static PtNDArray gradientOf(PtNDArray leaf) {
+        PtNDArray g = JniUtils.getGradient(leaf);
+        return g != null ? g : (PtNDArray) leaf.getManager().zeros(leaf.getShape(), leaf.getDataType());
+    }
+
+    @Override
+    public CompiledFunction compile(String name, FunctionKind kind, int batchArgs, TensorFunction f) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(f, "f");
+        ThreadGovernor.Workload workload = ThreadGovernor.Workload.valueOf(kind.name());
+        boolean inference = kind == FunctionKind.FORWARD || kind == FunctionKind.LOSS;
+        return args -> {
+            checkOpen();
+            int batch = batchArgs > 0 && args.get(0).rank() > 0 ? args.get(0).dim(0) : 1;
+            int[] threads = callThreads.get();
+            int outer = threads[0];
+            try (ThreadGovernor.Call call = governor.begin(workload, batch); TensorScope inner = openScope()) {
+                threads[0] = call.threads();
+                NativeThreads.use(call.threads());
+                if (inference) {
+                    NativeThreads.noGrad();
+                }
+                List<Tensor> out = f.apply(args);
+                for (Tensor t : out) {
+                    DjlTensor d = unwrap(t, name + "'s result");
+                    if (d.scope() == inner) {
+                        inner.keep(d);
+                    }
+                }
+                return out;
+            } catch (EngineException e) {
+                throw nativeFailure(name, e);
+            } finally {
+                threads[0] = outer;
+            }
+        };
+    }
+
+    @Override
+    public Optional<FusedAdam> fusedAdam() {
+        return Optional.of(fusedAdam);
+    }
+
+    /** @return the native thread count single operations run with on the calling thread right now */
+    int opThreads() {
+        int inCall = callThreads.get()[0];
+        return inCall > 0 ? inCall : governor.lightThreads();
     }
 
     @Override
@@ -303,7 +466,7 @@ public final class DjlBackend implements Backend {
     DjlTensor adopt(String op, Supplier<PtNDArray> producer, DjlScope scope) {
         PtNDArray array;
         try {
-            NativeThreads.use(governor.lightThreads());
+            NativeThreads.use(opThreads());
             array = producer.get();
         } catch (EngineException e) {
             throw nativeFailure(op, e);

@@ -20,6 +20,8 @@ final class DjlScope implements TensorScope {
     private final DjlBackend backend;
     private final PtNDManager manager;
     private final OwnedTensors<DjlScope, DjlTensor> owned;
+    /** Whether this is a {@link DjlStore}'s scope, never on a thread's stack. */
+    private boolean store;
 
     DjlScope(DjlBackend backend, DjlScope enclosing, PtNDManager manager) {
         this.backend = backend;
@@ -62,6 +64,25 @@ final class DjlScope implements TensorScope {
     @Override
     public void close() {
         if (owned.close(backend.scopes(), DjlTensor::markReleased)) {
+            manager.close();
+        }
+    }
+
+    /**
+     * Closes a scope that was never pushed on a thread's stack (a {@link DjlStore}'s): marks its
+     * tensors closed and frees its manager. Idempotent.
+     */
+    void markStore() {
+        store = true;
+    }
+
+    boolean isStore() {
+        return store;
+    }
+
+    void closeDetached() {
+        if (!owned.isClosed()) {
+            owned.releaseAll(DjlTensor::markReleased);
             manager.close();
         }
     }

@@ -215,6 +215,83 @@ final class DjlTensor implements Tensor {
         return result("pow", () -> array.pow(scalar(exponent)));
     }
 
+    @Override
+    public Tensor sigmoid() {
+        return unary("sigmoid", JniUtils::sigmoid);
+    }
+
+    @Override
+    public Tensor relu() {
+        return unary("relu", JniUtils::relu);
+    }
+
+    @Override
+    public Tensor softplus() {
+        return unary("softplus", JniUtils::softPlus);
+    }
+
+    @Override
+    public Tensor silu() {
+        checkUsable();
+        return result("silu", () -> {
+            PtNDArray s = JniUtils.sigmoid(array);
+            if (JniUtils.isGradMode()) {
+                // autograd saves the sigmoid's output: multiply out of place
+                try (s) {
+                    return JniUtils.mul(array, s);
+                }
+            }
+            JniUtils.muli(s, array);
+            return s;
+        });
+    }
+
+    @Override
+    public Tensor minimum(double value) {
+        checkUsable();
+        return result("minimum", () -> (PtNDArray) array.minimum(scalar(value)));
+    }
+
+    @Override
+    public Tensor maximum(double value) {
+        checkUsable();
+        return result("maximum", () -> (PtNDArray) array.maximum(scalar(value)));
+    }
+
+    @Override
+    public Tensor matmul(Tensor other) {
+        checkUsable();
+        DjlTensor o = backend.unwrap(other, "other");
+        TensorChecks.requireSameDType("matmul", this, o);
+        Shapes.matmul(shape, o.shape);
+        return result("matmul", () -> JniUtils.matmul(array, o.array));
+    }
+
+    @Override
+    public Tensor linear(Tensor weight, Tensor bias) {
+        checkUsable();
+        DjlTensor w = backend.unwrap(weight, "weight");
+        DjlTensor b = bias == null ? null : backend.unwrap(bias, "bias");
+        TensorChecks.requireSameDType("linear", this, w);
+        if (b != null) {
+            TensorChecks.requireSameDType("linear", this, b);
+        }
+        Shapes.linear(shape, w.shape, b == null ? null : b.shape);
+        return result("linear", () -> JniUtils.linear(array, w.array, b == null ? null : b.array));
+    }
+
+    @Override
+    public Tensor oneHot(int classes) {
+        checkUsable();
+        Shapes.oneHot(shape, classes);
+        DataType dt = array.getDataType();
+        return result("oneHot", () -> {
+            try (PtNDArray ids = array.toType(DataType.INT64, false)) {
+                return JniUtils.oneHot(ids, classes, dt);
+            }
+        });
+    }
+
     // ---------------------------------------------------------------- reductions
 
     @Override
@@ -246,13 +323,13 @@ final class DjlTensor implements Tensor {
     @Override
     public Tensor sum() {
         checkUsable();
-        return result("sum", () -> JniUtils.sum(array));
+        return result("sum", () -> oneThread(() -> JniUtils.sum(array)));
     }
 
     @Override
     public Tensor mean() {
         checkUsable();
-        return result("mean", () -> JniUtils.mean(array));
+        return result("mean", () -> oneThread(() -> JniUtils.mean(array)));
     }
 
     @Override
@@ -342,6 +419,20 @@ final class DjlTensor implements Tensor {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * Runs a full reduction on one native thread: libtorch splits reductions over more than 32,768
+     * elements between threads, which changes the summation order, so the value would depend on the
+     * thread count. Per-axis reductions keep a fixed order and need no such care.
+     */
+    private PtNDArray oneThread(Supplier<PtNDArray> reduction) {
+        NativeThreads.use(1);
+        try {
+            return reduction.get();
+        } finally {
+            NativeThreads.use(backend.opThreads());
+        }
+    }
 
     private Tensor unary(String op, java.util.function.UnaryOperator<PtNDArray> f) {
         checkUsable();
