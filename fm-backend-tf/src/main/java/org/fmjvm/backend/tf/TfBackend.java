@@ -5,12 +5,15 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import org.fmjvm.api.Backend;
 import org.fmjvm.api.Capability;
@@ -18,6 +21,11 @@ import org.fmjvm.api.Device;
 import org.fmjvm.api.Shapes;
 import org.fmjvm.api.Tensor;
 import org.fmjvm.api.TensorScope;
+import org.fmjvm.api.TensorStore;
+import org.fmjvm.api.autodiff.CompiledFunction;
+import org.fmjvm.api.autodiff.FunctionKind;
+import org.fmjvm.api.autodiff.TensorFunction;
+import org.fmjvm.api.autodiff.ValueAndGradients;
 import org.fmjvm.api.backend.BackendOptions;
 import org.fmjvm.api.backend.ScopeStack;
 import org.fmjvm.api.backend.TensorChecks;
@@ -48,6 +56,19 @@ import org.tensorflow.internal.c_api.TFE_TensorHandle;
  * state) as handles and free them on close. {@link #nativeHandles()} counts every live native handle,
  * including the models'.
  *
+ * <p><b>Stores.</b> {@link #openStore()} gives {@link TfStore}s: tensors owned outside the scope
+ * stacks (weights, optimizer state), usable in every operation and compiled function like any
+ * tensor, counted in {@link #liveTensors()} until freed.
+ *
+ * <p><b>Compiled functions and gradients.</b> TensorFlow Java has no eager gradient tape, so
+ * {@link #compile} traces a function written over the op set into a TensorFlow function, once per
+ * argument signature ({@link TfCompiled}): while it is traced, every operation of the thread adds to
+ * a graph ({@link TfTrace}, {@link TfSymbol}; tensors made meanwhile are graph constants, eager
+ * tensors the function uses are captured by reference), and {@link #valueAndGradients} and
+ * {@link #vjp} add symbolic gradients ({@code Graph.addGradients}) to it. Called outside a traced
+ * function, they trace {@code f} on the spot into a one-off function ({@link TfGradients}). The
+ * model functions of {@link TfFunctions} predate this and are built by hand.
+ *
  * <p><b>Threads.</b> See {@link TfThreads}: a fixed intra-op count for the whole process (the first
  * backend decides) and inter-op threads per backend; TensorFlow's pools do not collapse under load,
  * so no per-call adaptation is needed.
@@ -74,6 +95,10 @@ public final class TfBackend implements Backend {
     private final ScopeStack<TfScope> scopes = new ScopeStack<>();
     private final Set<TfScope> openScopes = ConcurrentHashMap.newKeySet();
     private final Set<TfMlp> openModels = ConcurrentHashMap.newKeySet();
+    private final Set<TfStore> openStores = ConcurrentHashMap.newKeySet();
+    private final Set<TfCompiled> compiled = ConcurrentHashMap.newKeySet();
+    private final ThreadLocal<TfTrace> traces = new ThreadLocal<>();
+    private final AtomicLong functionIds = new AtomicLong();
     private final TfFunctions functions;
     private volatile boolean closed;
 
@@ -185,6 +210,10 @@ public final class TfBackend implements Backend {
     public Tensor fromArray(float[] data, int... shape) {
         Objects.requireNonNull(data, "data");
         Shapes.requireElementCount(data.length, shape);
+        TfTrace trace = activeTrace();
+        if (trace != null) {
+            return trace.constant(data, shape);
+        }
         TfScope scope = currentScope();
         return adopt("fromArray", () -> runtime.floats(data, shape), scope);
     }
@@ -193,6 +222,10 @@ public final class TfBackend implements Backend {
     public Tensor fromArray(double[] data, int... shape) {
         Objects.requireNonNull(data, "data");
         Shapes.requireElementCount(data.length, shape);
+        TfTrace trace = activeTrace();
+        if (trace != null) {
+            return trace.constant(data, shape);
+        }
         TfScope scope = currentScope();
         return adopt("fromArray", () -> runtime.doubles(data, shape), scope);
     }
@@ -201,8 +234,91 @@ public final class TfBackend implements Backend {
     public Tensor full(double value, int... shape) {
         float[] data = new float[Shapes.size(shape)];
         Arrays.fill(data, (float) value);
+        TfTrace trace = activeTrace();
+        if (trace != null) {
+            return trace.constant(data, shape);
+        }
         TfScope scope = currentScope();
         return adopt("full", () -> runtime.floats(data, shape), scope);
+    }
+
+    /** One {@code ConcatV2} of all parts (a graph operation while a function is traced). */
+    @Override
+    public Tensor concat(List<Tensor> parts, int axis) {
+        Objects.requireNonNull(parts, "parts");
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("concat needs at least one tensor");
+        }
+        TfTrace trace = activeTrace();
+        if (trace != null) {
+            return TfSymbol.concat(trace, parts, axis);
+        }
+        TfTensor first = unwrap(parts.get(0), "parts[0]");
+        TFE_TensorHandle[] handles = new TFE_TensorHandle[parts.size()];
+        handles[0] = first.handle();
+        int ax = Shapes.axis("concat", axis, first.shape());
+        for (int i = 1; i < handles.length; i++) {
+            TfTensor t = unwrap(parts.get(i), "parts[" + i + "]");
+            TensorChecks.requireSameDType("concat", first, t);
+            Shapes.concatAxis(first.shape(), t.shape(), axis);
+            handles[i] = t.handle();
+        }
+        TfScope scope = currentScope();
+        if (handles.length == 1) {
+            return adopt("concat", () -> runtime.share(handles[0]), scope);
+        }
+        return adopt("concat", () -> {
+            TFE_TensorHandle a = runtime.intScalar(ax);
+            try (TfRuntime.EagerCall call = runtime.op("ConcatV2")) {
+                return call.inputList(handles).input(a).type("T", first.dtype()).integer("N", handles.length)
+                        .int32("Tidx").execute1();
+            } finally {
+                runtime.delete(a);
+            }
+        }, scope);
+    }
+
+    // ---------------------------------------------------------------- stores, gradients, compiled functions
+
+    @Override
+    public TensorStore openStore() {
+        checkOpen();
+        TfStore store = new TfStore(this);
+        openStores.add(store);
+        return store;
+    }
+
+    /**
+     * Symbolic gradients ({@code Graph.addGradients}): inside a function being traced (see
+     * {@link #compile}) they become part of it; called eagerly, {@code f} is traced on the spot into a
+     * one-off function that runs once (see {@link TfGradients}). float32 and float64 both work. The
+     * results of an eager call belong to the current scope and stay valid until it closes.
+     */
+    @Override
+    public ValueAndGradients valueAndGradients(Function<List<Tensor>, Tensor> f, List<Tensor> args) {
+        checkOpen();
+        return TfGradients.valueAndGradients(this, f, args);
+    }
+
+    /** As {@link #valueAndGradients}: the gradient of {@code sum(f(x) * u)} with respect to {@code x}. */
+    @Override
+    public Tensor vjp(UnaryOperator<Tensor> f, Tensor x, Tensor u) {
+        checkOpen();
+        return TfGradients.vjp(this, f, x, u);
+    }
+
+    /**
+     * Traces {@code f} into a TensorFlow function once per argument signature and calls that (see
+     * {@link TfCompiled}); inside another traced function, it is inlined. The functions stay
+     * registered until the backend closes (at most {@value TfCompiled#MAX_SIGNATURES} per compiled
+     * function), so compile once and reuse the result.
+     */
+    @Override
+    public CompiledFunction compile(String name, FunctionKind kind, int batchArgs, TensorFunction f) {
+        checkOpen();
+        TfCompiled c = new TfCompiled(this, name, kind, batchArgs, f);
+        compiled.add(c);
+        return c;
     }
 
     @Override
@@ -248,6 +364,13 @@ public final class TfBackend implements Backend {
             for (TfScope scope : new ArrayList<>(openScopes)) {
                 scope.releaseAll();
             }
+            for (TfStore store : new ArrayList<>(openStores)) {
+                store.close();
+            }
+            for (TfCompiled c : new ArrayList<>(compiled)) {
+                c.close();
+            }
+            compiled.clear();
             functions.close();
         } finally {
             runtime.close();
@@ -302,30 +425,122 @@ public final class TfBackend implements Backend {
         openScopes.remove(scope);
     }
 
+    /** Forgets a store that closed, so that {@link #close()} does not close it again. */
+    void storeClosed(TfStore store) {
+        openStores.remove(store);
+    }
+
     /**
-     * Runs a native operation and adopts its result into {@code scope}.
+     * Runs a native operation and adopts its result into {@code owner}.
      *
      * @param op the operation's name, for error messages
      * @param producer makes the result handle
-     * @param scope the scope to own the result
+     * @param owner the scope or store to own the result
      * @return the wrapped result
      */
-    TfTensor adopt(String op, Supplier<TFE_TensorHandle> producer, TfScope scope) {
+    TfTensor adopt(String op, Supplier<TFE_TensorHandle> producer, TfOwner owner) {
         TFE_TensorHandle handle = producer.get();
         try {
-            return adopt(handle, scope);
+            return adopt(handle, owner);
         } catch (RuntimeException e) {
             runtime.delete(handle);
             throw e;
         }
     }
 
-    /** Wraps a fresh handle as a tensor owned by {@code scope}. */
-    TfTensor adopt(TFE_TensorHandle handle, TfScope scope) {
-        TfTensor tensor = new TfTensor(this, handle, runtime.shape(handle), TfRuntime.dtype(handle), scope);
-        scope.add(tensor);
+    /** Wraps a fresh handle as a tensor owned by {@code owner}. */
+    TfTensor adopt(TFE_TensorHandle handle, TfOwner owner) {
+        TfTensor tensor = new TfTensor(this, handle, runtime.shape(handle), TfRuntime.dtype(handle), owner);
+        owner.add(tensor);
         live.incrementAndGet();
         return tensor;
+    }
+
+    // ---------------------------------------------------------------- traces
+
+    /** @return the function being traced on the calling thread, or null when operations run eagerly */
+    TfTrace activeTrace() {
+        return traces.get();
+    }
+
+    /**
+     * Starts tracing a function on the calling thread: from now on every operation of the thread on
+     * this backend's tensors adds to the trace's graph.
+     *
+     * @param name the function's name, for messages
+     * @return the trace; end it with {@link #endTrace} in a {@code finally}
+     */
+    TfTrace beginTrace(String name) {
+        checkOpen();
+        if (traces.get() != null) {
+            throw new IllegalStateException("tf: '" + name + "' would be traced while '" + traces.get().name()
+                    + "' is traced on the same thread");
+        }
+        TfTrace trace = new TfTrace(this, name);
+        traces.set(trace);
+        return trace;
+    }
+
+    /** Ends a trace begun by {@link #beginTrace} and frees its graph. */
+    void endTrace(TfTrace trace) {
+        if (traces.get() == trace) {
+            traces.remove();
+        }
+        trace.close();
+    }
+
+    /** @return whether {@code tensor} is a symbol of the function being traced on this thread */
+    boolean isSymbolOfActiveTrace(Tensor tensor) {
+        return tensor instanceof TfSymbol s && s.trace() == traces.get() && s.trace().isActive();
+    }
+
+    /**
+     * @param name a name given by the user
+     * @return a function name unique in this backend's eager context, e.g. {@code fm_mlp_forward_3}
+     */
+    String functionName(String name) {
+        return "fm_" + name.replaceAll("[^A-Za-z0-9_]", "_") + "_" + functionIds.incrementAndGet();
+    }
+
+    /**
+     * Calls a registered traced function with its arguments and its captures.
+     *
+     * @param fn the function
+     * @param args live tensors matching its signature
+     * @return its results, owned by the caller's current scope
+     * @throws IllegalStateException if no scope is open, or a captured tensor was closed since tracing
+     */
+    List<Tensor> call(TfGraphFunction fn, List<TfTensor> args) {
+        TfScope scope = currentScope();
+        List<TfTensor> captures = fn.captures();
+        TFE_TensorHandle[] inputs = new TFE_TensorHandle[args.size() + captures.size()];
+        for (int i = 0; i < args.size(); i++) {
+            TfTensor t = args.get(i);
+            t.checkUsable();
+            inputs[i] = t.handle();
+        }
+        for (int i = 0; i < captures.size(); i++) {
+            TfTensor c = captures.get(i);
+            if (c.isClosed()) {
+                throw new IllegalStateException("'" + fn.what() + "' uses tensor " + Arrays.toString(c.shape())
+                        + ", which it did not get as an argument but captured while it was traced, and that tensor has"
+                        + " been closed since; pass it as an argument of the function instead");
+            }
+            inputs[args.size() + i] = c.handle();
+        }
+        TFE_TensorHandle[] out = runtime.callFunction(fn.name(), fn.outputs(), inputs);
+        List<Tensor> results = new ArrayList<>(out.length);
+        int adopted = 0;
+        try {
+            for (; adopted < out.length; adopted++) {
+                results.add(adopt(out[adopted], scope));
+            }
+        } finally {
+            for (int i = adopted; i < out.length; i++) {
+                runtime.delete(out[i]);
+            }
+        }
+        return results;
     }
 
     void released() {
@@ -340,6 +555,14 @@ public final class TfBackend implements Backend {
      * @throws IllegalStateException if it was closed
      */
     TfTensor unwrap(Tensor tensor, String name) {
+        if (tensor instanceof TfSymbol s && s.backend() == this) {
+            if (isSymbolOfActiveTrace(s)) {
+                throw new IllegalStateException(name + " " + s + " is symbolic (a value inside '" + s.trace().name()
+                        + "', which is being traced), but this call needs a tensor with values; make the call outside"
+                        + " the traced function");
+            }
+            throw new IllegalStateException(s.ended(name));
+        }
         TfTensor t = TensorChecks.unwrap(this, TfTensor.class, tensor, name);
         t.checkUsable();
         return t;

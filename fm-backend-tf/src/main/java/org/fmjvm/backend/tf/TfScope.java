@@ -1,5 +1,7 @@
 package org.fmjvm.backend.tf;
 
+import java.util.Arrays;
+
 import org.fmjvm.api.Backend;
 import org.fmjvm.api.Tensor;
 import org.fmjvm.api.TensorScope;
@@ -13,7 +15,7 @@ import org.fmjvm.api.backend.OwnedTensors;
  *
  * <p>Confined to the thread that opened it.
  */
-final class TfScope implements TensorScope {
+final class TfScope implements TensorScope, TfOwner {
     private final TfBackend backend;
     private final OwnedTensors<TfScope, TfTensor> owned;
 
@@ -22,12 +24,13 @@ final class TfScope implements TensorScope {
         this.owned = new OwnedTensors<>(this, enclosing == null ? null : enclosing.owned);
     }
 
-    void add(TfTensor tensor) {
+    @Override
+    public void add(TfTensor tensor) {
         owned.add(tensor);
     }
 
-    /** Forgets a tensor that was closed early. */
-    void remove(TfTensor tensor) {
+    @Override
+    public void remove(TfTensor tensor) {
         owned.remove(tensor);
     }
 
@@ -36,10 +39,23 @@ final class TfScope implements TensorScope {
         return backend;
     }
 
+    /**
+     * Moves a tensor to the enclosing scope. A symbolic tensor of the function being traced on this
+     * thread is returned as it is: symbols belong to their trace, not to a scope, so functions
+     * written for eager backends ({@code try (scope) { ... return scope.keep(out); }}) trace
+     * unchanged.
+     */
     @Override
     public Tensor keep(Tensor tensor) {
+        if (backend.isSymbolOfActiveTrace(tensor)) {
+            return tensor;
+        }
         TfTensor t = backend.unwrap(tensor, "tensor");
-        t.moveTo(owned.keep(t, t.scope()));
+        if (t.owner() instanceof TfStore) {
+            throw new IllegalStateException("keep(): tensor " + Arrays.toString(t.shape())
+                    + " is owned by a TensorStore and already outlives every scope; there is nothing to keep");
+        }
+        t.moveTo(owned.keep(t, (TfScope) t.owner()));
         return tensor;
     }
 

@@ -14,15 +14,23 @@ import org.tensorflow.internal.c_api.TFE_TensorHandle;
 
 /**
  * A {@link Tensor} of the {@code tf} backend: one TensorFlow eager tensor handle owned by one
- * {@link TfScope}. Every operation validates shapes, dtypes and axes in Java first, with fm-api's
- * shared rules ({@link Shapes}, {@link TensorChecks}), so mistakes surface as
- * {@link ShapeMismatchException} or {@link IllegalArgumentException} naming the shapes rather than
- * as native errors; then runs one eager TensorFlow operation ({@code AddV2},
- * {@code RealDiv}, {@code Sum}, {@code ConcatV2}, {@code GatherV2}, {@code Slice}, {@code Cast},
- * ...) and gives the result to the calling thread's current scope. Scalar operands are made in this
- * tensor's precision, so a scalar never promotes the result's dtype.
+ * {@link TfScope} or {@link TfStore} ({@link TfOwner}). Every operation validates shapes, dtypes and
+ * axes in Java first, with fm-api's shared rules ({@link Shapes}, {@link TensorChecks},
+ * {@link TfShapeRules}), so mistakes surface as {@link ShapeMismatchException} or
+ * {@link IllegalArgumentException} naming the shapes rather than as native errors; then runs eager
+ * TensorFlow operations ({@code AddV2}, {@code RealDiv}, {@code Sum}, {@code ConcatV2},
+ * {@code GatherV2}, {@code Slice}, {@code Cast}, {@code Sigmoid}, {@code MatMul}, {@code BiasAdd},
+ * {@code OneHot}, ...) and gives the result to the calling thread's current scope, deleting any
+ * intermediate handle. Scalar operands are made in this tensor's precision, so a scalar never
+ * promotes the result's dtype.
  *
- * <p>Shape and dtype are read once at construction. Confined to the thread that made it.
+ * <p><b>While a function is traced</b> on the calling thread ({@link TfTrace}), operations on this
+ * tensor do not run: the trace captures the tensor and the operation becomes a graph operation on a
+ * {@link TfSymbol}, so a traced function may use the weights it closes over like its arguments.
+ * Reading values ({@link #item()}, {@link #toFloatArray()}) still works: this tensor has them.
+ *
+ * <p>Shape and dtype are read once at construction. Confined to the thread that made it (a store's
+ * tensors to one thread at a time).
  */
 final class TfTensor implements Tensor {
     private final TfBackend backend;
@@ -30,31 +38,36 @@ final class TfTensor implements Tensor {
     private final TFE_TensorHandle handle;
     private final int[] shape;
     private final DType dtype;
-    private TfScope scope;
+    private TfOwner owner;
     private boolean closed;
 
-    TfTensor(TfBackend backend, TFE_TensorHandle handle, int[] shape, DType dtype, TfScope scope) {
+    TfTensor(TfBackend backend, TFE_TensorHandle handle, int[] shape, DType dtype, TfOwner owner) {
         this.backend = backend;
         this.runtime = backend.runtime();
         this.handle = handle;
         this.shape = shape;
         this.dtype = dtype;
-        this.scope = scope;
+        this.owner = owner;
     }
 
     TFE_TensorHandle handle() {
         return handle;
     }
 
-    TfScope scope() {
-        return scope;
+    /** @return the scope or store that owns the handle */
+    TfOwner owner() {
+        return owner;
     }
 
-    void moveTo(TfScope newScope) {
-        scope = newScope;
+    void moveTo(TfOwner newOwner) {
+        owner = newOwner;
     }
 
-    /** Frees the handle because the owning scope closes. */
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Frees the handle because the owning scope or store closes. */
     void release() {
         if (!closed) {
             closed = true;
@@ -96,113 +109,278 @@ final class TfTensor implements Tensor {
 
     @Override
     public Tensor add(Tensor other) {
-        return binary("AddV2", "add", other);
+        TfSymbol traced = traced();
+        return traced != null ? traced.add(other) : binary("AddV2", "add", other);
     }
 
     @Override
     public Tensor sub(Tensor other) {
-        return binary("Sub", "sub", other);
+        TfSymbol traced = traced();
+        return traced != null ? traced.sub(other) : binary("Sub", "sub", other);
     }
 
     @Override
     public Tensor mul(Tensor other) {
-        return binary("Mul", "mul", other);
+        TfSymbol traced = traced();
+        return traced != null ? traced.mul(other) : binary("Mul", "mul", other);
     }
 
     @Override
     public Tensor div(Tensor other) {
-        return binary("RealDiv", "div", other);
+        TfSymbol traced = traced();
+        return traced != null ? traced.div(other) : binary("RealDiv", "div", other);
     }
 
     @Override
     public Tensor add(double value) {
-        return withScalar("AddV2", "add", value, false);
+        TfSymbol traced = traced();
+        return traced != null ? traced.add(value) : withScalar("AddV2", "add", value, false);
     }
 
     @Override
     public Tensor sub(double value) {
-        return withScalar("Sub", "sub", value, false);
+        TfSymbol traced = traced();
+        return traced != null ? traced.sub(value) : withScalar("Sub", "sub", value, false);
     }
 
     @Override
     public Tensor mul(double value) {
-        return withScalar("Mul", "mul", value, false);
+        TfSymbol traced = traced();
+        return traced != null ? traced.mul(value) : withScalar("Mul", "mul", value, false);
     }
 
     @Override
     public Tensor div(double value) {
-        return withScalar("RealDiv", "div", value, false);
+        TfSymbol traced = traced();
+        return traced != null ? traced.div(value) : withScalar("RealDiv", "div", value, false);
     }
 
     @Override
     public Tensor rsub(double value) {
-        return withScalar("Sub", "rsub", value, true);
+        TfSymbol traced = traced();
+        return traced != null ? traced.rsub(value) : withScalar("Sub", "rsub", value, true);
     }
 
     @Override
     public Tensor neg() {
-        return unary("Neg");
+        TfSymbol traced = traced();
+        return traced != null ? traced.neg() : unary("Neg");
     }
 
     @Override
     public Tensor abs() {
-        return unary("Abs");
+        TfSymbol traced = traced();
+        return traced != null ? traced.abs() : unary("Abs");
     }
 
     @Override
     public Tensor exp() {
-        return unary("Exp");
+        TfSymbol traced = traced();
+        return traced != null ? traced.exp() : unary("Exp");
     }
 
     @Override
     public Tensor log() {
-        return unary("Log");
+        TfSymbol traced = traced();
+        return traced != null ? traced.log() : unary("Log");
     }
 
     @Override
     public Tensor sqrt() {
-        return unary("Sqrt");
+        TfSymbol traced = traced();
+        return traced != null ? traced.sqrt() : unary("Sqrt");
     }
 
     @Override
     public Tensor sin() {
-        return unary("Sin");
+        TfSymbol traced = traced();
+        return traced != null ? traced.sin() : unary("Sin");
     }
 
     @Override
     public Tensor cos() {
-        return unary("Cos");
+        TfSymbol traced = traced();
+        return traced != null ? traced.cos() : unary("Cos");
     }
 
     @Override
     public Tensor tanh() {
-        return unary("Tanh");
+        TfSymbol traced = traced();
+        return traced != null ? traced.tanh() : unary("Tanh");
     }
 
     @Override
     public Tensor square() {
-        return unary("Square");
+        TfSymbol traced = traced();
+        return traced != null ? traced.square() : unary("Square");
     }
 
     @Override
     public Tensor pow(double exponent) {
-        return withScalar("Pow", "pow", exponent, false);
+        TfSymbol traced = traced();
+        return traced != null ? traced.pow(exponent) : withScalar("Pow", "pow", exponent, false);
+    }
+
+    // ---------------------------------------------------------------- activations and layers
+
+    @Override
+    public Tensor sigmoid() {
+        TfSymbol traced = traced();
+        return traced != null ? traced.sigmoid() : unary("Sigmoid");
+    }
+
+    @Override
+    public Tensor relu() {
+        TfSymbol traced = traced();
+        return traced != null ? traced.relu() : unary("Relu");
+    }
+
+    @Override
+    public Tensor softplus() {
+        TfSymbol traced = traced();
+        return traced != null ? traced.softplus() : unary("Softplus");
+    }
+
+    /** {@code Sigmoid} then {@code Mul}; the intermediate handle is deleted before returning. */
+    @Override
+    public Tensor silu() {
+        TfSymbol traced = traced();
+        if (traced != null) {
+            return traced.silu();
+        }
+        checkUsable();
+        return result("silu", () -> {
+            TFE_TensorHandle sig;
+            try (TfRuntime.EagerCall call = runtime.op("Sigmoid")) {
+                sig = call.input(handle).type("T", dtype).execute1();
+            }
+            try (TfRuntime.EagerCall call = runtime.op("Mul")) {
+                return call.input(handle).input(sig).type("T", dtype).execute1();
+            } finally {
+                runtime.delete(sig);
+            }
+        });
+    }
+
+    @Override
+    public Tensor minimum(double value) {
+        TfSymbol traced = traced();
+        return traced != null ? traced.minimum(value) : withScalar("Minimum", "minimum", value, false);
+    }
+
+    @Override
+    public Tensor maximum(double value) {
+        TfSymbol traced = traced();
+        return traced != null ? traced.maximum(value) : withScalar("Maximum", "maximum", value, false);
+    }
+
+    @Override
+    public Tensor matmul(Tensor other) {
+        TfSymbol traced = traced();
+        if (traced != null) {
+            return traced.matmul(other);
+        }
+        checkUsable();
+        TfTensor o = backend.unwrap(other, "other");
+        TensorChecks.requireSameDType("matmul", this, o);
+        TfShapeRules.matmul(shape, o.shape);
+        return result("matmul", () -> matMul(handle, o.handle, false));
+    }
+
+    /** {@code MatMul} with {@code transpose_b}, then {@code BiasAdd} when there is a bias. */
+    @Override
+    public Tensor linear(Tensor weight, Tensor bias) {
+        TfSymbol traced = traced();
+        if (traced != null) {
+            return traced.linear(weight, bias);
+        }
+        checkUsable();
+        TfTensor w = backend.unwrap(weight, "weight");
+        TfTensor b = bias == null ? null : backend.unwrap(bias, "bias");
+        TensorChecks.requireSameDType("linear", this, w);
+        if (b != null) {
+            TensorChecks.requireSameDType("linear", this, b);
+        }
+        TfShapeRules.linear(shape, w.shape, b == null ? null : b.shape);
+        return result("linear", () -> {
+            TFE_TensorHandle z = matMul(handle, w.handle, true);
+            if (b == null) {
+                return z;
+            }
+            try (TfRuntime.EagerCall call = runtime.op("BiasAdd")) {
+                return call.input(z).input(b.handle).type("T", dtype).execute1();
+            } finally {
+                runtime.delete(z);
+            }
+        });
+    }
+
+    /**
+     * {@code Cast} to int32, then {@code OneHot}. The ids are read back and checked first (whole
+     * numbers in {@code [0, classes)}): TensorFlow would silently give a zero row for an id out of
+     * range and truncate a fraction.
+     */
+    @Override
+    public Tensor oneHot(int classes) {
+        TfSymbol traced = traced();
+        if (traced != null) {
+            return traced.oneHot(classes);
+        }
+        checkUsable();
+        TfShapeRules.oneHot(shape, classes);
+        double[] ids = toDoubleArray();
+        for (int i = 0; i < ids.length; i++) {
+            double id = ids[i];
+            if (!(id >= 0 && id < classes && id == Math.rint(id))) {
+                throw new IllegalArgumentException("oneHot: class id " + id + " at position " + i
+                        + " is not a whole number in [0, " + classes + ")");
+            }
+        }
+        return result("oneHot", () -> {
+            TFE_TensorHandle idx;
+            try (TfRuntime.EagerCall call = runtime.op("Cast")) {
+                idx = call.input(handle).type("SrcT", dtype).int32("DstT").bool("Truncate", false).execute1();
+            }
+            TFE_TensorHandle depth = null;
+            TFE_TensorHandle on = null;
+            TFE_TensorHandle off = null;
+            try {
+                depth = runtime.intScalar(classes);
+                on = runtime.scalar(dtype, 1);
+                off = runtime.scalar(dtype, 0);
+                try (TfRuntime.EagerCall call = runtime.op("OneHot")) {
+                    return call.input(idx).input(depth).input(on).input(off).type("T", dtype).int32("TI")
+                            .integer("axis", -1).execute1();
+                }
+            } finally {
+                runtime.delete(idx);
+                runtime.delete(depth);
+                runtime.delete(on);
+                runtime.delete(off);
+            }
+        });
     }
 
     // ---------------------------------------------------------------- reductions
 
     @Override
     public Tensor sum(int axis, boolean keepDim) {
-        return reduce("Sum", new int[] {axis("sum", axis)}, keepDim);
+        TfSymbol traced = traced();
+        return traced != null ? traced.sum(axis, keepDim) : reduce("Sum", new int[] {axis("sum", axis)}, keepDim);
     }
 
     @Override
     public Tensor mean(int axis, boolean keepDim) {
-        return reduce("Mean", new int[] {axis("mean", axis)}, keepDim);
+        TfSymbol traced = traced();
+        return traced != null ? traced.mean(axis, keepDim) : reduce("Mean", new int[] {axis("mean", axis)}, keepDim);
     }
 
     @Override
     public Tensor max(int axis, boolean keepDim) {
+        TfSymbol traced = traced();
+        if (traced != null) {
+            return traced.max(axis, keepDim);
+        }
         int ax = axis("max", axis);
         Shapes.requireNonEmptyAxis("max", shape, ax);
         return reduce("Max", new int[] {ax}, keepDim);
@@ -210,6 +388,10 @@ final class TfTensor implements Tensor {
 
     @Override
     public Tensor min(int axis, boolean keepDim) {
+        TfSymbol traced = traced();
+        if (traced != null) {
+            return traced.min(axis, keepDim);
+        }
         int ax = axis("min", axis);
         Shapes.requireNonEmptyAxis("min", shape, ax);
         return reduce("Min", new int[] {ax}, keepDim);
@@ -217,12 +399,20 @@ final class TfTensor implements Tensor {
 
     @Override
     public Tensor sum() {
+        TfSymbol traced = traced();
+        if (traced != null) {
+            return traced.sum();
+        }
         checkUsable();
         return reduce("Sum", allAxes(), false);
     }
 
     @Override
     public Tensor mean() {
+        TfSymbol traced = traced();
+        if (traced != null) {
+            return traced.mean();
+        }
         checkUsable();
         return reduce("Mean", allAxes(), false);
     }
@@ -258,6 +448,10 @@ final class TfTensor implements Tensor {
 
     @Override
     public Tensor reshape(int... newShape) {
+        TfSymbol traced = traced();
+        if (traced != null) {
+            return traced.reshape(newShape);
+        }
         checkUsable();
         int[] target = Shapes.reshape(shape, newShape);
         return result("reshape", () -> {
@@ -272,6 +466,10 @@ final class TfTensor implements Tensor {
 
     @Override
     public Tensor concat(Tensor other, int axis) {
+        TfSymbol traced = traced();
+        if (traced != null) {
+            return traced.concat(other, axis);
+        }
         checkUsable();
         TfTensor o = backend.unwrap(other, "other");
         TensorChecks.requireSameDType("concat", this, o);
@@ -289,6 +487,10 @@ final class TfTensor implements Tensor {
 
     @Override
     public Tensor gatherRows(int[] rows) {
+        TfSymbol traced = traced();
+        if (traced != null) {
+            return traced.gatherRows(rows);
+        }
         checkUsable();
         int[] index = rows.clone();
         Shapes.requireRows(shape, index);
@@ -307,6 +509,10 @@ final class TfTensor implements Tensor {
 
     @Override
     public Tensor slice(int axis, int start, int end) {
+        TfSymbol traced = traced();
+        if (traced != null) {
+            return traced.slice(axis, start, end);
+        }
         checkUsable();
         int ax = Shapes.sliceAxis(shape, axis, start, end);
         int[] begin = new int[shape.length];
@@ -327,6 +533,10 @@ final class TfTensor implements Tensor {
 
     @Override
     public Tensor toDType(DType target) {
+        TfSymbol traced = traced();
+        if (traced != null) {
+            return traced.toDType(target);
+        }
         checkUsable();
         if (target == dtype) {
             return result("toDType", () -> runtime.share(handle));
@@ -360,7 +570,7 @@ final class TfTensor implements Tensor {
             return;
         }
         closed = true;
-        scope.remove(this);
+        owner.remove(this);
         runtime.delete(handle);
         backend.released();
     }
@@ -409,6 +619,19 @@ final class TfTensor implements Tensor {
                 runtime.delete(s);
             }
         });
+    }
+
+    /** @return the symbol standing for this tensor in the function being traced on this thread, or null */
+    private TfSymbol traced() {
+        TfTrace trace = backend.activeTrace();
+        return trace == null ? null : trace.capture(this);
+    }
+
+    private TFE_TensorHandle matMul(TFE_TensorHandle a, TFE_TensorHandle b, boolean transposeB) {
+        try (TfRuntime.EagerCall call = runtime.op("MatMul")) {
+            return call.input(a).input(b).type("T", dtype).bool("transpose_a", false).bool("transpose_b", transposeB)
+                    .execute1();
+        }
     }
 
     private Tensor result(String op, Supplier<TFE_TensorHandle> producer) {
