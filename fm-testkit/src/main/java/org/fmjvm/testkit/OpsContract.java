@@ -81,6 +81,14 @@ public abstract class OpsContract extends ScopedBackendSuite {
     private static final double FLOAT32_GRADIENT_TOL = 1e-4;
     /** The fused Adam kernel (float32) against the float64 reference. */
     private static final double ADAM_TOL = 1e-6;
+    /**
+     * The kernel's moments against the float64 reference, relative to the largest moment. A native
+     * kernel evaluates {@code 1 - beta} in float32: {@code 1 - 0.999f} is {@code 9.99987e-4}, 1.3e-5
+     * relative from PyTorch's {@code 1 - beta2} (computed in double, then rounded), so the second
+     * moment may differ by that much. The weight update, through {@code sqrt(v)}, stays within
+     * {@link #ADAM_TOL}.
+     */
+    private static final double MOMENT_TOL = 3e-5;
 
     private Rng rng;
 
@@ -998,8 +1006,8 @@ public abstract class OpsContract extends ScopedBackendSuite {
                 }
                 String what = name + ", step " + step;
                 assertClose(what + ": weight", weight.toDoubleArray(), w, ADAM_TOL);
-                assertCloseScaled(what + ": first moment", tm.toDoubleArray(), m, ADAM_TOL, maxAbs(m));
-                assertCloseScaled(what + ": second moment", tv.toDoubleArray(), v, ADAM_TOL, maxAbs(v));
+                assertCloseScaled(what + ": first moment", tm.toDoubleArray(), m, MOMENT_TOL, maxAbs(m));
+                assertCloseScaled(what + ": second moment", tv.toDoubleArray(), v, MOMENT_TOL, maxAbs(v));
             }
         }
     }

@@ -20,6 +20,11 @@ import org.fmjvm.api.model.OptimizerSpec;
  * {@code w -= lr wd w} before the update (AdamW); otherwise it adds {@code wd w} to the gradient
  * (Adam's L2). Global-norm clipping arrives as the kernel's {@code rescaleGrad}; its own
  * {@code clipGrad} clamps from above only (a DJL quirk) and is disabled.
+ *
+ * <p>One known difference from PyTorch: the kernel forms {@code 1 - beta} in float32, so with
+ * {@code beta2 = 0.999} the second moment's new-gradient coefficient is {@code 9.99987e-4} instead
+ * of {@code 1e-3} (1.3e-5 relative); the step moves by about half that through {@code sqrt(v)}.
+ * fm-testkit's OpsContract bounds it.
  */
 final class DjlFusedAdam implements FusedAdam {
     private final DjlBackend backend;

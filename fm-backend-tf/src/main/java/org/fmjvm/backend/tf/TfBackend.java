@@ -35,6 +35,7 @@ import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.OptimizerSpec;
 import org.fmjvm.api.model.TrainableModel;
 import org.fmjvm.api.model.VelocityModel;
+import org.fmjvm.nn.Models;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.TensorFlow;
@@ -45,9 +46,9 @@ import org.tensorflow.internal.c_api.TFE_TensorHandle;
  * in the Maven jars (extracted by JavaCPP to {@code ~/.javacpp/cache} on first use).
  *
  * <p><b>Execution.</b> One TensorFlow eager context per backend ({@link TfRuntime}, through the C
- * API that TF Java ships). Tensor operations are single eager operations; the MLP's forward pass,
- * loss, training step and divergence probe are TensorFlow functions built once per architecture with
- * TF Java's graph API (gradients by {@code Graph.addGradients}) and called like operations.
+ * API that TF Java ships). Tensor operations are single eager operations; compiled functions (a
+ * model's forward pass, loss, training step and divergence probe among them) are TensorFlow
+ * functions traced once per argument signature and called like operations.
  *
  * <p><b>Memory.</b> A {@link Tensor} owns one native tensor handle; each {@link TensorScope} keeps the
  * set of tensors made in it on its thread, {@code keep} moves a tensor's ownership to the enclosing
@@ -66,8 +67,8 @@ import org.tensorflow.internal.c_api.TFE_TensorHandle;
  * a graph ({@link TfTrace}, {@link TfSymbol}; tensors made meanwhile are graph constants, eager
  * tensors the function uses are captured by reference), and {@link #valueAndGradients} and
  * {@link #vjp} add symbolic gradients ({@code Graph.addGradients}) to it. Called outside a traced
- * function, they trace {@code f} on the spot into a one-off function ({@link TfGradients}). The
- * model functions of {@link TfFunctions} predate this and are built by hand.
+ * function, they trace {@code f} on the spot into a one-off function ({@link TfGradients}). Models are
+ * fm-nn's networks, written once over the op set and traced here like any function.
  *
  * <p><b>Threads.</b> See {@link TfThreads}: a fixed intra-op count for the whole process (the first
  * backend decides) and inter-op threads per backend; TensorFlow's pools do not collapse under load,
@@ -94,19 +95,16 @@ public final class TfBackend implements Backend {
     private final AtomicLong live = new AtomicLong();
     private final ScopeStack<TfScope> scopes = new ScopeStack<>();
     private final Set<TfScope> openScopes = ConcurrentHashMap.newKeySet();
-    private final Set<TfMlp> openModels = ConcurrentHashMap.newKeySet();
     private final Set<TfStore> openStores = ConcurrentHashMap.newKeySet();
     private final Set<TfCompiled> compiled = ConcurrentHashMap.newKeySet();
     private final ThreadLocal<TfTrace> traces = new ThreadLocal<>();
     private final AtomicLong functionIds = new AtomicLong();
-    private final TfFunctions functions;
     private volatile boolean closed;
 
     private TfBackend(TfRuntime runtime, BackendOptions options, TfThreads threads, int effectiveIntraOp,
             String version) {
         this.runtime = runtime;
         this.options = options;
-        this.functions = new TfFunctions(runtime);
         this.description = "TensorFlow " + version + " via TF Java " + tfJavaVersion() + " on " + options.device()
                 + ", threads " + threads.describe(effectiveIntraOp);
     }
@@ -324,14 +322,13 @@ public final class TfBackend implements Backend {
     @Override
     public VelocityModel newModel(ModelSpec spec, ModelWeights weights) {
         checkOpen();
-        return new TfMlp(this, spec, weights, null);
+        return Models.velocityModel(this, spec, weights);
     }
 
     @Override
     public TrainableModel newTrainableModel(ModelSpec spec, OptimizerSpec optimizer, ModelWeights initial) {
         checkOpen();
-        Objects.requireNonNull(optimizer, "optimizer");
-        return new TfTrainableModel(new TfMlp(this, spec, initial, optimizer));
+        return Models.trainableModel(this, spec, optimizer, initial);
     }
 
     @Override
@@ -358,9 +355,6 @@ public final class TfBackend implements Backend {
         }
         closed = true;
         try {
-            for (TfMlp model : new ArrayList<>(openModels)) {
-                model.close();
-            }
             for (TfScope scope : new ArrayList<>(openScopes)) {
                 scope.releaseAll();
             }
@@ -371,7 +365,6 @@ public final class TfBackend implements Backend {
                 c.close();
             }
             compiled.clear();
-            functions.close();
         } finally {
             runtime.close();
         }
@@ -386,18 +379,6 @@ public final class TfBackend implements Backend {
 
     TfRuntime runtime() {
         return runtime;
-    }
-
-    TfFunctions functions() {
-        return functions;
-    }
-
-    void modelOpened(TfMlp model) {
-        openModels.add(model);
-    }
-
-    void modelClosed(TfMlp model) {
-        openModels.remove(model);
     }
 
     void checkOpen() {
