@@ -209,8 +209,9 @@ public interface Backend extends AutoCloseable {
     TrainableModel newTrainableModel(ModelSpec spec, OptimizerSpec optimizer, ModelWeights initial);
 
     /**
-     * @return how many tensors made through this backend are alive (not yet freed); a run that
-     *     closes its scopes keeps this number flat
+     * @return how many tensors owned by scopes of this backend are alive (not yet freed); a run that
+     *     closes its scopes keeps this number flat. Tensors of a {@link TensorStore} (a model's
+     *     weights, optimizer state) are not counted here but by {@link TensorStore#size()}.
      */
     long liveTensors();
 

@@ -85,6 +85,8 @@ public final class DjlBackend implements Backend {
     private final String mklDispatch;
     private final String description;
     private final AtomicLong live = new AtomicLong();
+    /** Stores not closed yet: their tensors (weights) are not counted in {@link #liveTensors()}. */
+    private final Set<DjlStore> openStores = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ScopeStack<DjlScope> scopes = new ScopeStack<>();
     /** The thread count of the compiled call running on this thread, 0 outside one. */
     private final ThreadLocal<int[]> callThreads = ThreadLocal.withInitial(() -> new int[1]);
@@ -270,7 +272,13 @@ public final class DjlBackend implements Backend {
 
     @Override
     public TensorStore openStore() {
-        return new DjlStore(this, newChildManager());
+        DjlStore store = new DjlStore(this, newChildManager());
+        openStores.add(store);
+        return store;
+    }
+
+    void storeClosed(DjlStore store) {
+        openStores.remove(store);
     }
 
     @Override
@@ -398,7 +406,11 @@ public final class DjlBackend implements Backend {
 
     @Override
     public long liveTensors() {
-        return live.get();
+        long inStores = 0;
+        for (DjlStore store : openStores) {
+            inStores += store.size();
+        }
+        return live.get() - inStores;
     }
 
     /** Frees every scope's and model's native memory. Idempotent. */

@@ -97,6 +97,7 @@ final class DjlStore implements TensorStore {
     @Override
     public void close() {
         scope.closeDetached();
+        backend.storeClosed(this);
     }
 
     @Override

@@ -59,7 +59,8 @@ import org.tensorflow.internal.c_api.TFE_TensorHandle;
  *
  * <p><b>Stores.</b> {@link #openStore()} gives {@link TfStore}s: tensors owned outside the scope
  * stacks (weights, optimizer state), usable in every operation and compiled function like any
- * tensor, counted in {@link #liveTensors()} until freed.
+ * tensor. Like models' weights before them, they are not counted in {@link #liveTensors()}, which
+ * watches the scopes; {@link TensorStore#size()} counts them.
  *
  * <p><b>Compiled functions and gradients.</b> TensorFlow Java has no eager gradient tape, so
  * {@link #compile} traces a function written over the op set into a TensorFlow function, once per
@@ -333,7 +334,11 @@ public final class TfBackend implements Backend {
 
     @Override
     public long liveTensors() {
-        return live.get();
+        long inStores = 0;
+        for (TfStore store : openStores) {
+            inStores += store.size();
+        }
+        return live.get() - inStores;
     }
 
     /**

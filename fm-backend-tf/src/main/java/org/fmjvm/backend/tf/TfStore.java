@@ -17,8 +17,8 @@ import org.fmjvm.api.TensorStore;
  * here rather than by a scope, so they survive every {@link TfScope} until {@link #free} or
  * {@link #close}. Store tensors are ordinary tensors otherwise: operations on them work as usual
  * (their results go to the caller's current scope), and they can be passed to compiled functions
- * and gradient computations directly, with no copy. They count in {@link TfBackend#liveTensors()}
- * from {@link #create} (or the {@link #adopt}ion's original creation) until freed.
+ * and gradient computations directly, with no copy. They are not counted in
+ * {@link TfBackend#liveTensors()} (which watches the scopes) but in {@link #size()}.
  *
  * <p>{@code trainable} needs no preparation on TensorFlow (gradients are symbolic, see
  * {@link TfBackend#valueAndGradients}) and is ignored. {@link #create} always makes a real tensor,
