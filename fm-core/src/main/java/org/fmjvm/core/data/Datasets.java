@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.error.DataException;
 import org.fmjvm.api.error.UnknownComponentException;
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.error.DataException;
 import org.fmjvm.api.error.UnknownComponentException;
 import org.junit.jupiter.api.Test;

@@ -4,10 +4,10 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.spi.ComponentFactory;
 import org.fmjvm.api.spi.ComponentKind;
 import org.fmjvm.api.spi.ParamSpec;
-import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.Datasets;
 import org.fmjvm.core.plugin.PluginRegistry;
 import org.fmjvm.core.plugin.Plugins;

@@ -12,13 +12,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.error.CheckpointException;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.core.FlowMatching;
 import org.fmjvm.core.FmRuntime;
 import org.fmjvm.core.checkpoint.Checkpoints;
 import org.fmjvm.core.data.CsvDataset;
-import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.Datasets;
 import org.fmjvm.core.data.GaussianSource;
 import org.fmjvm.core.io.Hashes;

@@ -1,4 +1,4 @@
-package org.fmjvm.core.data;
+package org.fmjvm.api.data;
 
 import java.util.Optional;
 
