@@ -92,13 +92,16 @@ public final class FmRuntime implements AutoCloseable {
     }
 
     /**
-     * @return the resolved component of each kind with its parameters, e.g. {@code path -> cond-ot}, in
-     *     kind order; what run summaries and checkpoints record
+     * @return the resolved component of each kind a runtime selects (backend, path, coupling, solver,
+     *     time sampler) with its parameters, e.g. {@code path -> cond-ot}, in kind order; what run
+     *     summaries and checkpoints record
      */
     public Map<String, String> components() {
         Map<String, String> out = new LinkedHashMap<>();
         for (ComponentKind<?> k : ComponentKind.all()) {
-            out.put(k.id(), label(k));
+            if (selections.containsKey(k.id())) {
+                out.put(k.id(), label(k));
+            }
         }
         return out;
     }

@@ -28,13 +28,14 @@ final class ListCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PluginRegistry registry = Plugins.discover();
         int width = 14;
-        for (ComponentKind<?> kind : ComponentKind.all()) {
+        List<ComponentKind<?>> kinds = registry.kinds().stream().filter(k -> !k.equals(ComponentKind.DATASET)).toList();
+        for (ComponentKind<?> kind : kinds) {
             for (String name : registry.names(kind)) {
                 width = Math.max(width, name.length() + 1);
             }
         }
         String row = "  %-" + width + "s %s%n";
-        for (ComponentKind<?> kind : ComponentKind.all()) {
+        for (ComponentKind<?> kind : kinds) {
             List<? extends ComponentFactory<?>> factories = registry.factories(kind);
             out.println(kind.id() + "s:" + (factories.isEmpty() ? " (none on the class path)" : ""));
             for (ComponentFactory<?> f : factories) {
