@@ -46,7 +46,7 @@ final class EvaluateCommand implements Callable<Integer> {
     Path samples;
 
     @Option(names = "--dataset", required = true, paramLabel = "NAME|FILE.csv",
-            description = "The target: a built-in data set (see fm list) or a CSV file of points.")
+            description = "The target: a named data set (see fm list) or a CSV file of points.")
     String dataset;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0",
