@@ -177,8 +177,9 @@ public final class Checkpoints {
 
         /**
          * The distribution sampling starts from: the stored rows, the standard normal or a data set by
-         * name (built in or from a plugin on the class path). Only a format 1-2 checkpoint whose source was a file re-reads that file
-         * (it stored nothing else), and says so in {@link #notices()}.
+         * name (built in or from a plugin on the class path). Only a format 1-2 checkpoint whose
+         * source was a file re-reads that file (it stored nothing else), and says so in
+         * {@link #notices()}.
          *
          * @return the source distribution, of dimension {@code info().dataDim()}
          * @throws CheckpointException if the sidecar names a source that is neither stored nor a data set

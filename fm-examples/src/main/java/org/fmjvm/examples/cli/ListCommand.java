@@ -39,8 +39,8 @@ final class ListCommand implements Callable<Integer> {
         String row = "  %-" + width + "s %s%n";
         for (ComponentKind<?> kind : kinds) {
             List<? extends ComponentFactory<?>> factories = registry.factories(kind);
-            out.println(kind.id() + "s" + (kind.equals(ComponentKind.DATASET) ? " (or a FILE.csv of points, one per line)" : "")
-                    + ":" + (factories.isEmpty() ? " (none on the class path)" : ""));
+            String note = kind.equals(ComponentKind.DATASET) ? " (or a FILE.csv of points, one per line)" : "";
+            out.println(kind.id() + "s" + note + ":" + (factories.isEmpty() ? " (none on the class path)" : ""));
             for (ComponentFactory<?> f : factories) {
                 out.printf(row, f.name(), f.description());
                 for (ParamSpec p : f.parameters()) {
