@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import org.fmjvm.api.Backend;
 import org.fmjvm.api.coupling.Coupling;
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.OptimizerSpec;
@@ -17,7 +18,6 @@ import org.fmjvm.api.random.Rng;
 import org.fmjvm.api.solver.OdeSolver;
 import org.fmjvm.api.spi.ComponentKind;
 import org.fmjvm.core.checkpoint.CheckpointInfo;
-import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.normalize.Normalizer;
 import org.fmjvm.core.plugin.PluginRegistry;
 import org.fmjvm.core.sample.Sampler;
@@ -92,13 +92,16 @@ public final class FmRuntime implements AutoCloseable {
     }
 
     /**
-     * @return the resolved component of each kind with its parameters, e.g. {@code path -> cond-ot}, in
-     *     kind order; what run summaries and checkpoints record
+     * @return the resolved component of each kind a runtime selects (backend, path, coupling, solver,
+     *     time sampler) with its parameters, e.g. {@code path -> cond-ot}, in kind order; what run
+     *     summaries and checkpoints record
      */
     public Map<String, String> components() {
         Map<String, String> out = new LinkedHashMap<>();
         for (ComponentKind<?> k : ComponentKind.all()) {
-            out.put(k.id(), label(k));
+            if (selections.containsKey(k.id())) {
+                out.put(k.id(), label(k));
+            }
         }
         return out;
     }

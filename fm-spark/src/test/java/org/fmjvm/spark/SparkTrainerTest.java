@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.apache.spark.sql.SparkSession;
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.ModelWeights;
@@ -19,7 +20,6 @@ import org.fmjvm.api.solver.SolveOptions;
 import org.fmjvm.core.FlowMatching;
 import org.fmjvm.core.FmRuntime;
 import org.fmjvm.core.checkpoint.Checkpoints;
-import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.Datasets;
 import org.fmjvm.core.metrics.EnergyDistance;
 import org.fmjvm.core.train.Trainer;

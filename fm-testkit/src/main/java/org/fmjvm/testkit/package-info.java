@@ -29,5 +29,7 @@
  * trajectories, tensor scopes) and {@link org.fmjvm.testkit.CouplingContract} for a coupling
  * (pairing of the input rows, reproducibility, tensor scopes, optionally a lower transport cost);
  * both open that backend themselves, so a subclass is one method long.
+ * {@link org.fmjvm.testkit.DatasetContract} checks a data set (shape, seeded reproducibility, and
+ * optionally its moments) without a backend.
  */
 package org.fmjvm.testkit;

@@ -6,13 +6,15 @@ import com.google.inject.Binder;
 
 import org.fmjvm.api.path.AffinePath;
 import org.fmjvm.api.spi.ComponentFactory;
+import org.fmjvm.api.spi.ComponentParams;
 import org.fmjvm.api.spi.FmBinders;
 import org.fmjvm.api.spi.FmModule;
 import org.fmjvm.api.spi.ParamSpec;
 
 /**
  * Registers this jar's plugins under their names: the path {@code sigmoid} (parameter {@code k}),
- * the coupling {@code sorted-projection} and the solver {@code ralston}. fm finds the module through
+ * the coupling {@code sorted-projection}, the solver {@code ralston} and the data set {@code ring}
+ * (parameters {@code radius} and {@code noise}). fm finds the module through
  * {@code META-INF/services/org.fmjvm.api.spi.FmModule}; it only declares bindings (no native
  * loading, no branching), and each factory builds its component from checked parameters.
  */
@@ -30,5 +32,19 @@ public final class ExamplePluginsModule implements FmModule {
         FmBinders.solvers(binder).add(ComponentFactory.of("ralston",
                 "Ralston's method: fixed step, order 2, 2 NFE per step",
                 List.of(), params -> new RalstonSolver()));
+        FmBinders.datasets(binder).add(ComponentFactory.of(RingDataset.NAME,
+                "points on a circle around the origin, with Gaussian noise",
+                List.of(ParamSpec.number("radius", 3, "the circle's radius, > 0"),
+                        ParamSpec.number("noise", 0.2, "the noise's std per coordinate, >= 0")),
+                params -> new RingDataset(params.positive("radius"), nonNegative(params, "noise"))));
+    }
+
+    /** A check the {@link ComponentParams} helpers do not cover, with the same kind of message. */
+    private static double nonNegative(ComponentParams params, String name) {
+        double v = params.number(name);
+        if (v < 0) {
+            throw params.invalid(name + " must be >= 0, got " + params.text(name));
+        }
+        return v;
     }
 }

@@ -10,7 +10,8 @@ import com.google.inject.multibindings.Multibinder;
 
 /**
  * Adds factories of one component kind to the host's registry. Obtain one from {@link FmBinders}
- * inside {@code FmModule.configure}.
+ * inside {@code FmModule.configure}; obtaining one for a kind fm-api does not define declares that
+ * kind to the host (see {@link KindDeclaration}).
  *
  * @param <T> the component type
  */
@@ -24,6 +25,12 @@ public final class ComponentBinder<T> {
         this.registrations = Multibinder.newSetBinder(binder.skipSources(ComponentBinder.class, FmBinders.class),
                 Registration.class);
         this.origin = describe(owner);
+        if (!kind.isBuiltIn()) {
+            Multibinder<KindDeclaration> kinds = Multibinder.newSetBinder(
+                    binder.skipSources(ComponentBinder.class, FmBinders.class), KindDeclaration.class);
+            kinds.permitDuplicates();
+            kinds.addBinding().toInstance(new KindDeclaration(kind, origin));
+        }
     }
 
     /**

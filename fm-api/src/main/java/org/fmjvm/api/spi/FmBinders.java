@@ -1,15 +1,19 @@
 package org.fmjvm.api.spi;
 
+import java.util.Objects;
+
 import com.google.inject.Binder;
 
 import org.fmjvm.api.Backend;
 import org.fmjvm.api.coupling.Coupling;
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.path.ProbabilityPath;
 import org.fmjvm.api.path.TimeSampler;
 import org.fmjvm.api.solver.OdeSolver;
 
 /**
- * Typed binders for plugin modules: {@code FmBinders.paths(binder).add(factory)}. The calling class
+ * Typed binders for plugin modules: {@code FmBinders.paths(binder).add(factory)}, and
+ * {@link #components(Binder, ComponentKind)} for a kind a plugin declares itself. The calling class
  * is recorded as the registration's origin, so a name clash can say which plugins collide.
  */
 public final class FmBinders {
@@ -56,5 +60,28 @@ public final class FmBinders {
      */
     public static ComponentBinder<TimeSampler> timeSamplers(Binder binder) {
         return new ComponentBinder<>(binder, ComponentKind.TIME_SAMPLER, WALKER.getCallerClass());
+    }
+
+    /**
+     * @param binder the module's binder
+     * @return a binder for data sets
+     */
+    public static ComponentBinder<Dataset> datasets(Binder binder) {
+        return new ComponentBinder<>(binder, ComponentKind.DATASET, WALKER.getCallerClass());
+    }
+
+    /**
+     * A binder for components of any kind, built in or declared by a plugin with
+     * {@link ComponentKind#of(String, Class)}. For a kind fm-api does not define, this also declares the
+     * kind, so the host lists it even before any component of it is added.
+     *
+     * @param binder the module's binder
+     * @param kind the kind
+     * @param <T> the component type
+     * @return a binder for that kind
+     */
+    public static <T> ComponentBinder<T> components(Binder binder, ComponentKind<T> kind) {
+        Objects.requireNonNull(kind, "kind");
+        return new ComponentBinder<>(binder, kind, WALKER.getCallerClass());
     }
 }

@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.error.CheckpointException;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.error.FlowMatchingException;
@@ -38,7 +39,6 @@ import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.OptimizerSpec;
 import org.fmjvm.api.model.TimeEmbedding;
-import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.Datasets;
 import org.fmjvm.core.data.EmpiricalDataset;
 import org.fmjvm.core.data.GaussianSource;
@@ -47,6 +47,8 @@ import org.fmjvm.core.io.Hashes;
 import org.fmjvm.core.io.JsonFields;
 import org.fmjvm.core.io.Snippets;
 import org.fmjvm.core.normalize.Normalizer;
+import org.fmjvm.core.plugin.PluginRegistry;
+import org.fmjvm.core.plugin.Plugins;
 
 /**
  * Saves and loads checkpoint folders.
@@ -174,13 +176,14 @@ public final class Checkpoints {
         }
 
         /**
-         * The distribution sampling starts from: the stored rows, the standard normal or a built-in
-         * data set by name. Only a format 1-2 checkpoint whose source was a file re-reads that file
-         * (it stored nothing else), and says so in {@link #notices()}.
+         * The distribution sampling starts from: the stored rows, the standard normal or a data set by
+         * name (built in or from a plugin on the class path). Only a format 1-2 checkpoint whose
+         * source was a file re-reads that file (it stored nothing else), and says so in
+         * {@link #notices()}.
          *
          * @return the source distribution, of dimension {@code info().dataDim()}
-         * @throws CheckpointException if the sidecar names a source that is neither stored nor built in,
-         *     or a format 1-2 source file can no longer be read as the source
+         * @throws CheckpointException if the sidecar names a source that is neither stored nor a data set
+         *     of the plugins on the class path, or a format 1-2 source file can no longer be read as the source
          */
         public Dataset source() {
             int dim = info.dataDim();
@@ -192,8 +195,9 @@ public final class Checkpoints {
             if (name.strip().equalsIgnoreCase(GaussianSource.NAME)) {
                 return new GaussianSource(dim);
             }
-            if (Datasets.names().contains(name.strip().toLowerCase(Locale.ROOT))) {
-                Dataset d = Datasets.byName(name);
+            PluginRegistry registry = Plugins.discover();
+            if (Datasets.names(registry).contains(name.strip().toLowerCase(Locale.ROOT))) {
+                Dataset d = Datasets.byName(registry, name);
                 if (d.dim() != dim) {
                     throw new CheckpointException(dir.resolve(INFO_FILE) + " names source '" + name + "' of dimension "
                             + d.dim() + " for data of dimension " + dim + "; the file is damaged");
@@ -202,11 +206,12 @@ public final class Checkpoints {
             }
             if (info.formatVersion() >= 3) {
                 throw new CheckpointException(dir.resolve(INFO_FILE) + " names source '" + Snippets.excerpt(name)
-                        + "', which is neither a built-in distribution nor stored in the checkpoint; the file is"
+                        + "', which is neither a known data set (built in or from a plugin on the class path) nor"
+                        + " stored in the checkpoint; if a plugin provided it, put that plugin back, else the file is"
                         + " damaged: restore it or re-run training");
             }
             try {
-                return Datasets.source(name, dim);
+                return Datasets.source(registry, name, dim);
             } catch (FlowMatchingException e) {
                 throw new CheckpointException("this format " + info.formatVersion() + " checkpoint (" + dir
                         + ") draws x0 from the file " + Snippets.excerpt(name) + ", which can no longer be read as a source"

@@ -3,6 +3,7 @@ package org.fmjvm.core.data;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.density.LogDensity;
 import org.fmjvm.api.random.Rng;
 

@@ -20,6 +20,9 @@ import org.fmjvm.api.random.Rng;
  */
 public final class Checkerboard extends AbstractDataset {
 
+    /** One line on what it is, without its name. */
+    static final String DESCRIPTION = "uniform on the 8 filled squares (side 2) of a 4 x 4 checkerboard on [-4, 4)^2";
+
     /** Half the side of the board: the support lies in {@code [-HALF_WIDTH, HALF_WIDTH)^2}. */
     public static final double HALF_WIDTH = 4.0;
     /** Side of one square. */
@@ -72,6 +75,6 @@ public final class Checkerboard extends AbstractDataset {
 
     @Override
     public String describe() {
-        return Datasets.CHECKERBOARD + ": uniform on the 8 filled squares (side 2) of a 4 x 4 checkerboard on [-4, 4)^2";
+        return Datasets.CHECKERBOARD + ": " + DESCRIPTION;
     }
 }

@@ -15,6 +15,9 @@ import org.fmjvm.api.random.Rng;
  */
 public final class Circles extends AbstractDataset {
 
+    /** One line on what it is, without its name. */
+    static final String DESCRIPTION = "two concentric circles of radius 3 and 1.5, noise std 0.24 (FFJORD scaling)";
+
     /** Inner radius relative to the outer one. */
     public static final double FACTOR = 0.5;
     /** Noise std before scaling. */
@@ -39,6 +42,6 @@ public final class Circles extends AbstractDataset {
 
     @Override
     public String describe() {
-        return Datasets.CIRCLES + ": two concentric circles of radius 3 and 1.5, noise std 0.24 (FFJORD scaling)";
+        return Datasets.CIRCLES + ": " + DESCRIPTION;
     }
 }

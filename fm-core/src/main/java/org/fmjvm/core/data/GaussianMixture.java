@@ -25,6 +25,13 @@ import org.fmjvm.api.random.Rng;
  */
 public final class GaussianMixture extends AbstractDataset {
 
+    /** One line on {@link #fourGaussians()}, without its name. */
+    static final String FOUR_DESCRIPTION = "equal-weight mixture of N(mu_k, 0.5^2 I), mu_k in (-3,-3), (-3,3), (3,-3),"
+            + " (3,3)";
+    /** One line on {@link #eightGaussians()}, without its name. */
+    static final String EIGHT_DESCRIPTION = "equal-weight mixture of N(mu_k, 0.1 I), mu_k at radius 5 on angles"
+            + " 2 pi k / 8";
+
     private final String description;
     private final double[][] means;
     private final double std;
@@ -153,8 +160,7 @@ public final class GaussianMixture extends AbstractDataset {
                 new double[] {3, 3});
         double[] w = {1, 1, 1, 1};
         return new GaussianMixture(Datasets.FOUR_GAUSSIANS, mu, 0.5, w,
-                Datasets.FOUR_GAUSSIANS + ": equal-weight mixture of N(mu_k, 0.5^2 I), mu_k in "
-                        + "(-3,-3), (-3,3), (3,-3), (3,3)");
+                Datasets.FOUR_GAUSSIANS + ": " + FOUR_DESCRIPTION);
     }
 
     /**
@@ -173,8 +179,7 @@ public final class GaussianMixture extends AbstractDataset {
         double[] w = new double[8];
         Arrays.fill(w, 1.0);
         return new GaussianMixture(Datasets.EIGHT_GAUSSIANS, mu, Math.sqrt(0.1), w,
-                Datasets.EIGHT_GAUSSIANS + ": equal-weight mixture of N(mu_k, 0.1 I), mu_k at radius 5 on angles "
-                        + "2 pi k / 8");
+                Datasets.EIGHT_GAUSSIANS + ": " + EIGHT_DESCRIPTION);
     }
 
     /** @return the number of components {@code K} */

@@ -15,6 +15,9 @@ import org.fmjvm.api.random.Rng;
  */
 public final class Moons extends AbstractDataset {
 
+    /** One line on what it is, without its name. */
+    static final String DESCRIPTION = "two interleaved half circles of radius 2, noise std 0.2 (FFJORD scaling)";
+
     /** Noise std before the factor-2 scaling. */
     public static final double NOISE = 0.1;
     /** Scale applied after the noise. */
@@ -43,6 +46,6 @@ public final class Moons extends AbstractDataset {
 
     @Override
     public String describe() {
-        return Datasets.MOONS + ": two interleaved half circles of radius 2, noise std 0.2 (FFJORD scaling)";
+        return Datasets.MOONS + ": " + DESCRIPTION;
     }
 }

@@ -15,6 +15,10 @@ import org.fmjvm.api.random.Rng;
  */
 public final class TwoSpirals extends AbstractDataset {
 
+    /** One line on what it is, without its name. */
+    static final String DESCRIPTION = "two interleaved spirals of 1.5 turns, radius up to about 3.3, noise std 0.1 "
+            + "(FFJORD construction)";
+
     /** Largest spiral angle in radians (540 degrees). */
     public static final double MAX_ANGLE = 3 * Math.PI;
     /** Std of the Gaussian noise added last. */
@@ -37,7 +41,6 @@ public final class TwoSpirals extends AbstractDataset {
 
     @Override
     public String describe() {
-        return Datasets.TWO_SPIRALS + ": two interleaved spirals of 1.5 turns, radius up to about 3.3, noise std 0.1 "
-                + "(FFJORD construction)";
+        return Datasets.TWO_SPIRALS + ": " + DESCRIPTION;
     }
 }

@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.fmjvm.api.Backend;
 import org.fmjvm.api.Tensor;
 import org.fmjvm.api.TensorScope;
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.density.LogDensity;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.error.DataException;
@@ -13,7 +14,6 @@ import org.fmjvm.api.random.Rng;
 import org.fmjvm.api.solver.OdeSolver;
 import org.fmjvm.api.solver.SolveOptions;
 import org.fmjvm.api.solver.VelocityField;
-import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.normalize.Normalizer;
 
 /**

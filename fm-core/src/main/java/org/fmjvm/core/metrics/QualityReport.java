@@ -9,12 +9,12 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.density.LogDensity;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.error.DataException;
 import org.fmjvm.api.random.Rng;
 import org.fmjvm.core.data.CsvDataset;
-import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.GaussianMixture;
 
 /**

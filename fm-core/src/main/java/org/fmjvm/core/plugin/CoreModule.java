@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.google.inject.Binder;
 
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.spi.ComponentFactory;
 import org.fmjvm.api.spi.ComponentParams;
 import org.fmjvm.api.spi.FmBinders;
@@ -14,8 +15,9 @@ import org.fmjvm.core.coupling.MinibatchOtCoupling;
 import org.fmjvm.core.coupling.ReflowCoupling;
 import org.fmjvm.core.coupling.SchrodingerBridgeCoupling;
 import org.fmjvm.core.coupling.SinkhornCoupling;
+import org.fmjvm.core.data.Datasets;
 
-/** Registers the components that ship with the core. Declares bindings only. */
+/** Registers the components that ship with the core (couplings and data sets). Declares bindings only. */
 public final class CoreModule implements FmModule {
 
     @Override
@@ -38,6 +40,9 @@ public final class CoreModule implements FmModule {
                 List.of(ParamSpec.number("sigma", SchrodingerBridgeCoupling.DEFAULT_SIGMA,
                         "noise scale, > 0; must equal the brownian-bridge path's sigma")),
                 params -> new SchrodingerBridgeCoupling(params.positive("sigma"))));
+        for (ComponentFactory<Dataset> dataset : Datasets.builtIns()) {
+            FmBinders.datasets(binder).add(dataset);
+        }
     }
 
     private static int maxIter(ComponentParams params) {

@@ -5,42 +5,77 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-
-import jakarta.inject.Inject;
 
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.error.UnknownComponentException;
 import org.fmjvm.api.spi.ComponentFactory;
 import org.fmjvm.api.spi.ComponentKind;
 import org.fmjvm.api.spi.ComponentParams;
+import org.fmjvm.api.spi.KindDeclaration;
+import org.fmjvm.api.spi.PluginDiscovery;
 import org.fmjvm.api.spi.Registration;
 import org.fmjvm.core.ComponentChoice;
 
 /**
- * Every component factory contributed by the discovered plugins, by kind and name. Rejects two
- * registrations of one name in one kind at construction, naming both origins. Immutable and
- * thread-safe.
+ * Every component kind and factory the discovered plugins contributed, by kind and name. The kinds
+ * are those fm-api defines ({@link ComponentKind#all()}) and any a plugin declared. Rejects, at
+ * construction, two registrations of one name in one kind and two declarations of one kind id with
+ * different types, naming both origins. Immutable and thread-safe.
  */
 public final class PluginRegistry {
 
-    private final Map<ComponentKind<?>, Map<String, Registration>> byKind = new LinkedHashMap<>();
+    private static final String BUILT_IN_ORIGIN = "fm-api (built in)";
+
+    /** The kinds by id, built-ins first in display order, then declared kinds by id. */
+    private final Map<String, KindDeclaration> kinds = new LinkedHashMap<>();
+    private final Map<String, Map<String, Registration>> byKind = new LinkedHashMap<>();
 
     /**
-     * @param registrations what the plugin modules contributed
-     * @throws ConfigurationException if one kind has two components of one name
+     * @param registrations what the plugin modules contributed, of the built-in kinds or of kinds their
+     *     registrations name
+     * @throws ConfigurationException if one kind has two components of one name, or one kind id two types
      */
-    @Inject
     public PluginRegistry(Set<Registration> registrations) {
+        this(new PluginDiscovery.Contributions(Set.of(), registrations));
+    }
+
+    /**
+     * @param contributions the kinds and factories the plugin modules contributed
+     * @throws ConfigurationException if one kind has two components of one name, or one kind id two types
+     */
+    public PluginRegistry(PluginDiscovery.Contributions contributions) {
         for (ComponentKind<?> kind : ComponentKind.all()) {
-            byKind.put(kind, new TreeMap<>());
+            kinds.put(kind.id(), new KindDeclaration(kind, BUILT_IN_ORIGIN));
         }
-        List<Registration> sorted = new ArrayList<>(registrations);
+        List<KindDeclaration> declared = new ArrayList<>(contributions.kinds());
+        for (Registration r : contributions.registrations()) {
+            declared.add(new KindDeclaration(r.kind(), r.origin()));
+        }
+        declared.sort(Comparator.comparing((KindDeclaration d) -> d.kind().id()).thenComparing(KindDeclaration::origin)
+                .thenComparing(d -> d.kind().type().getName()));
+        Map<String, KindDeclaration> added = new TreeMap<>();
+        for (KindDeclaration d : declared) {
+            KindDeclaration previous = kinds.containsKey(d.kind().id()) ? kinds.get(d.kind().id())
+                    : added.putIfAbsent(d.kind().id(), d);
+            if (previous != null && !previous.kind().equals(d.kind())) {
+                throw new ConfigurationException("Two plugins declare the component kind '" + d.kind().id()
+                        + "' with different types: " + previous.origin() + " as " + previous.kind().type().getName()
+                        + " and " + d.origin() + " as " + d.kind().type().getName()
+                        + "; rename one kind's id, or share one declaration of it");
+            }
+        }
+        kinds.putAll(added);
+        for (String id : kinds.keySet()) {
+            byKind.put(id, new TreeMap<>());
+        }
+        List<Registration> sorted = new ArrayList<>(contributions.registrations());
         sorted.sort(Comparator.comparing((Registration r) -> r.kind().id()).thenComparing(r -> r.factory().name())
                 .thenComparing(Registration::origin));
         for (Registration r : sorted) {
-            Map<String, Registration> names = byKind.get(r.kind());
+            Map<String, Registration> names = byKind.get(r.kind().id());
             Registration previous = names.putIfAbsent(r.factory().name(), r);
             if (previous != null) {
                 throw new ConfigurationException("Two plugins register the " + r.kind() + " '" + r.factory().name()
@@ -51,11 +86,28 @@ public final class PluginRegistry {
     }
 
     /**
+     * @return every kind: those fm-api defines in their display order, then those plugins declared,
+     *     by id
+     */
+    public List<ComponentKind<?>> kinds() {
+        return kinds.values().stream().<ComponentKind<?>>map(KindDeclaration::kind).toList();
+    }
+
+    /**
+     * @param id a kind's id, e.g. {@code path}
+     * @return that kind, if fm-api defines it or a plugin declared it
+     */
+    public Optional<ComponentKind<?>> kind(String id) {
+        KindDeclaration d = kinds.get(id);
+        return d == null ? Optional.empty() : Optional.of(d.kind());
+    }
+
+    /**
      * @param kind a component kind
      * @return the registered names of that kind, sorted
      */
     public List<String> names(ComponentKind<?> kind) {
-        return List.copyOf(byKind.get(kind).keySet());
+        return List.copyOf(entries(kind).keySet());
     }
 
     /**
@@ -65,7 +117,7 @@ public final class PluginRegistry {
      */
     @SuppressWarnings("unchecked")
     public <T> List<ComponentFactory<T>> factories(ComponentKind<T> kind) {
-        return byKind.get(kind).values().stream().map(r -> (ComponentFactory<T>) r.factory()).toList();
+        return entries(kind).values().stream().map(r -> (ComponentFactory<T>) r.factory()).toList();
     }
 
     /**
@@ -98,8 +150,10 @@ public final class PluginRegistry {
     public <T> ComponentFactory<T> preferred(ComponentKind<T> kind) {
         List<ComponentFactory<T>> all = factories(kind);
         if (all.isEmpty()) {
-            throw new ConfigurationException("No " + kind + " plugin is on the class path; add one, e.g. the "
-                    + (kind == ComponentKind.BACKEND ? "fm-backend-djl" : "fm-" + kind.id() + "s") + " module");
+            throw new ConfigurationException("No " + kind + " plugin is on the class path; add one"
+                    + (kind.equals(ComponentKind.BACKEND) ? ", e.g. the fm-backend-djl module"
+                            : kind.isBuiltIn() ? ", e.g. the fm-" + kind.id() + "s module"
+                            : " that registers a " + kind + " (fm list shows the kinds and their components)"));
         }
         ComponentFactory<T> best = all.get(0);
         for (ComponentFactory<T> f : all) {
@@ -125,8 +179,19 @@ public final class PluginRegistry {
         return new Selection<>(kind, factory, params);
     }
 
+    /** The registrations of a kind; none for a kind no plugin declared. */
+    private Map<String, Registration> entries(ComponentKind<?> kind) {
+        KindDeclaration d = kinds.get(kind.id());
+        if (d != null && !d.kind().equals(kind)) {
+            throw new ConfigurationException("The component kind '" + kind.id() + "' is declared by " + d.origin()
+                    + " with type " + d.kind().type().getName() + ", but was asked for with type "
+                    + kind.type().getName() + "; use one declaration of the kind");
+        }
+        return d == null ? Map.of() : byKind.get(kind.id());
+    }
+
     private Registration registration(ComponentKind<?> kind, String name) {
-        Registration r = byKind.get(kind).get(name);
+        Registration r = entries(kind).get(name);
         if (r == null) {
             throw new UnknownComponentException(kind.id(), name, names(kind));
         }
@@ -143,9 +208,18 @@ public final class PluginRegistry {
      */
     public record Selection<T>(ComponentKind<T> kind, ComponentFactory<T> factory, ComponentParams params) {
 
-        /** @return a new component (for a backend: opens it, loading natives) */
+        /**
+         * @return a new component (for a backend: opens it, loading natives)
+         * @throws ConfigurationException if the plugin's factory returns no instance of the kind's type
+         */
         public T create() {
-            return factory.create(params);
+            T made = factory.create(params);
+            if (!kind.type().isInstance(made)) {
+                throw new ConfigurationException("The " + kind + " '" + factory.name() + "' created "
+                        + (made == null ? "null" : "a " + made.getClass().getName()) + " instead of a "
+                        + kind.type().getName() + "; its plugin's factory is broken: fix or remove that plugin");
+            }
+            return made;
         }
 
         /** @return e.g. {@code cond-ot} or {@code poly {n=2}} */

@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.fmjvm.api.Backend;
 import org.fmjvm.api.Tensor;
 import org.fmjvm.api.TensorScope;
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.error.DataException;
 import org.fmjvm.api.model.VelocityModel;
@@ -15,7 +16,6 @@ import org.fmjvm.api.solver.OdeSolver;
 import org.fmjvm.api.solver.Solution;
 import org.fmjvm.api.solver.SolveOptions;
 import org.fmjvm.api.solver.VelocityField;
-import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.GaussianSource;
 import org.fmjvm.core.normalize.Normalizer;
 

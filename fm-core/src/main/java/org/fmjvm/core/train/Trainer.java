@@ -11,6 +11,7 @@ import org.fmjvm.api.Tensor;
 import org.fmjvm.api.TensorScope;
 import org.fmjvm.api.coupling.CoupledBatch;
 import org.fmjvm.api.coupling.Coupling;
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.error.DataException;
 import org.fmjvm.api.error.ShapeMismatchException;
@@ -27,7 +28,6 @@ import org.fmjvm.api.train.TrainingEnd;
 import org.fmjvm.api.train.TrainingListener;
 import org.fmjvm.api.train.TrainingStart;
 import org.fmjvm.api.train.ValidationEnd;
-import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.GaussianSource;
 
 /**

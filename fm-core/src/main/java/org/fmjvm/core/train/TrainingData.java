@@ -3,11 +3,11 @@ package org.fmjvm.core.train;
 import java.util.Objects;
 import java.util.Set;
 
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.density.LogDensity;
 import org.fmjvm.api.error.DataException;
 import org.fmjvm.api.random.Rng;
 import org.fmjvm.core.data.CsvDataset;
-import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.EmpiricalDataset;
 import org.fmjvm.core.data.GaussianSource;
 import org.fmjvm.core.data.RowSplit;

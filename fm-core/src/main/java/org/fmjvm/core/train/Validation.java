@@ -2,12 +2,12 @@ package org.fmjvm.core.train;
 
 import java.util.Objects;
 
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.model.VelocityModel;
 import org.fmjvm.api.random.Rng;
 import org.fmjvm.api.solver.OdeSolver;
 import org.fmjvm.api.solver.SolveOptions;
-import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.likelihood.Likelihood;
 
 /**

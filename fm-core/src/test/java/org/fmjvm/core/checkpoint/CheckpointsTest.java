@@ -224,8 +224,8 @@ class CheckpointsTest {
             root.put("source", "/etc/passwd");
         });
         assertThatThrownBy(() -> Checkpoints.load(dir).source()).isInstanceOf(CheckpointException.class)
-                .hasMessageContaining("names source '/etc/passwd', which is neither a built-in distribution nor"
-                        + " stored in the checkpoint");
+                .hasMessageContaining("names source '/etc/passwd', which is neither a known data set (built in or"
+                        + " from a plugin on the class path) nor stored in the checkpoint");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.density.LogDensity;
 import org.fmjvm.api.random.Rng;
 import org.junit.jupiter.api.Test;

@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.error.DataException;
 import org.fmjvm.api.random.Rng;
 import org.fmjvm.core.data.Checkerboard;
-import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.GaussianMixture;
 import org.fmjvm.core.data.Moons;
 import org.junit.jupiter.api.Test;
@@ -19,7 +19,7 @@ class QualityReportTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static QualityReport report(org.fmjvm.core.data.Dataset target, float[] generated, long seed) {
+    private static QualityReport report(org.fmjvm.api.data.Dataset target, float[] generated, long seed) {
         return QualityReport.builder(target, generated).projections(64).entropySamples(20_000).build(Rng.seeded(seed));
     }
 

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleUnaryOperator;
 
 import com.google.inject.Binder;
 
+import org.fmjvm.api.Backend;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.error.UnknownComponentException;
 import org.fmjvm.api.path.AffinePath;
@@ -20,6 +22,7 @@ import org.fmjvm.core.ComponentChoice;
 import org.fmjvm.core.FlowMatching;
 import org.fmjvm.core.FmConfig;
 import org.fmjvm.paths.CondOtScheduler;
+import org.fmjvm.testkit.BackendsOnClassPath;
 import org.junit.jupiter.api.Test;
 
 /** Discovery, selection by name, and the failures users see when a name is wrong or taken twice. */
@@ -149,5 +152,113 @@ class PluginWiringTest {
         assertThatThrownBy(() -> registry.preferred(ComponentKind.BACKEND))
                 .hasMessageContaining("No backend plugin is on the class path").hasMessageContaining("fm-backend-djl");
         assertThat(registry.factories(ComponentKind.BACKEND)).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ kinds declared by plugins
+
+    /** A kind fm-api does not define: a monotone warp of [0, 1], as a plugin might add one. */
+    private static final ComponentKind<DoubleUnaryOperator> WARP = ComponentKind.of("time-warp", DoubleUnaryOperator.class);
+
+    private static final FmModule WARPS = (Binder binder) -> FmBinders.components(binder, WARP)
+            .add(ComponentFactory.of("identity", "t", t -> x -> x))
+            .add(ComponentFactory.of("power", "t^p", List.of(ParamSpec.number("p", 2, "exponent, > 0")), params -> {
+                double p = params.positive("p");
+                return x -> Math.pow(x, p);
+            }));
+
+    @Test
+    void aKindAPluginDeclaresIsListedAfterTheBuiltInOnesAndSelectedByName() {
+        PluginRegistry registry = Plugins.fromModules(List.of(new CoreModule(), WARPS));
+        assertThat(registry.kinds()).extracting(ComponentKind::id)
+                .containsExactly("backend", "path", "coupling", "solver", "time-sampler", "dataset", "time-warp");
+        assertThat(registry.kind("time-warp")).contains(WARP);
+        assertThat(registry.kind("warp")).isEmpty();
+        assertThat(registry.names(WARP)).containsExactly("identity", "power");
+        assertThat(registry.origin(WARP, "power")).startsWith(PluginWiringTest.class.getName());
+        DoubleUnaryOperator cube = registry.select(WARP, ComponentChoice.parse("power", List.of("p=3"), "--x")).create();
+        assertThat(cube.applyAsDouble(0.5)).isEqualTo(0.125);
+        assertThat(registry.select(WARP, ComponentChoice.of("power")).create().applyAsDouble(0.5)).isEqualTo(0.25);
+        assertThatThrownBy(() -> registry.select(WARP, ComponentChoice.of("cube")))
+                .isInstanceOf(UnknownComponentException.class)
+                .hasMessage("Unknown time-warp 'cube'; known: [identity, power]");
+        assertThatThrownBy(() -> registry.select(WARP, ComponentChoice.parse("power", List.of("p=0"), "--x")).create())
+                .hasMessage("time-warp 'power': p must be > 0, got 0");
+    }
+
+    @Test
+    void aDeclaredKindWithoutComponentsIsListedAndItsErrorsSaySo() {
+        ComponentKind<Runnable> task = ComponentKind.of("task", Runnable.class);
+        FmModule declares = (Binder binder) -> FmBinders.components(binder, task);
+        PluginRegistry registry = Plugins.fromModules(List.of(declares));
+        assertThat(registry.kinds()).contains(task);
+        assertThat(registry.names(task)).isEmpty();
+        assertThatThrownBy(() -> registry.select(task, ComponentChoice.of("run")))
+                .isInstanceOf(UnknownComponentException.class)
+                .hasMessage("Unknown task 'run'; known: [] (no plugin of this kind is on the class path)");
+        assertThatThrownBy(() -> registry.preferred(task)).isInstanceOf(ConfigurationException.class)
+                .hasMessage("No task plugin is on the class path; add one that registers a task (fm list shows the"
+                        + " kinds and their components)");
+        // a kind nobody declared is not listed, and behaves as one without components
+        ComponentKind<Runnable> other = ComponentKind.of("other-task", Runnable.class);
+        assertThat(registry.kinds()).doesNotContain(other);
+        assertThat(registry.names(other)).isEmpty();
+        assertThatThrownBy(() -> registry.factory(other, "x")).isInstanceOf(UnknownComponentException.class)
+                .hasMessageStartingWith("Unknown other-task 'x'; known: []");
+    }
+
+    @Test
+    void twoPluginsDeclaringOneKindIdWithDifferentTypesAreRejectedNamingBoth() {
+        FmModule other = new OtherWarpModule();
+        assertThatThrownBy(() -> Plugins.fromModules(List.of(WARPS, other)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("Two plugins declare the component kind 'time-warp' with different types: ")
+                .hasMessageContaining(PluginWiringTest.class.getName() + " (")
+                .hasMessageContaining(OtherWarpModule.class.getName() + " (")
+                .hasMessageContaining(" as java.util.function.DoubleUnaryOperator")
+                .hasMessageContaining(" as java.lang.Runnable")
+                .hasMessageEndingWith("; rename one kind's id, or share one declaration of it");
+        // one kind declared by two plugins with one type is one kind, holding both plugins' components
+        FmModule more = (Binder binder) -> FmBinders.components(binder, ComponentKind.of("time-warp",
+                DoubleUnaryOperator.class)).add(ComponentFactory.of("square", "t^2", t -> x -> x * x));
+        assertThat(Plugins.fromModules(List.of(WARPS, more)).names(WARP)).containsExactly("identity", "power", "square");
+    }
+
+    /** Declares {@code time-warp} with another type than {@link #WARP}'s. */
+    private static final class OtherWarpModule implements FmModule {
+        @Override
+        public void configure(Binder binder) {
+            FmBinders.components(binder, ComponentKind.of("time-warp", Runnable.class));
+        }
+    }
+
+    @Test
+    void askingForADeclaredKindWithAnotherTypeNamesTheDeclaration() {
+        PluginRegistry registry = Plugins.fromModules(List.of(WARPS));
+        assertThatThrownBy(() -> registry.names(ComponentKind.of("time-warp", Runnable.class)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("The component kind 'time-warp' is declared by " + PluginWiringTest.class.getName())
+                .hasMessageEndingWith(" with type java.util.function.DoubleUnaryOperator, but was asked for with type"
+                        + " java.lang.Runnable; use one declaration of the kind");
+    }
+
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void aFactoryThatCreatesTheWrongTypeIsNamedWhenSelected() {
+        ComponentFactory wrong = ComponentFactory.of("wrong", "makes a string", p -> "not an operator");
+        FmModule broken = (Binder binder) -> FmBinders.components(binder, WARP).add(wrong);
+        PluginRegistry registry = Plugins.fromModules(List.of(broken));
+        assertThatThrownBy(() -> registry.select(WARP, ComponentChoice.of("wrong")).create())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("The time-warp 'wrong' created a java.lang.String instead of a"
+                        + " java.util.function.DoubleUnaryOperator; its plugin's factory is broken: fix or remove that"
+                        + " plugin");
+    }
+
+    @Test
+    void theTestKitOpensTheBackendTheRuntimePrefers() {
+        String preferred = Plugins.discover().preferred(ComponentKind.BACKEND).name();
+        try (Backend backend = BackendsOnClassPath.openPreferred()) {
+            assertThat(backend.name()).isEqualTo(preferred);
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.model.Activation;
 import org.fmjvm.api.model.ModelSpec;
@@ -27,7 +28,6 @@ import org.fmjvm.core.ComponentChoice;
 import org.fmjvm.core.FlowMatching;
 import org.fmjvm.core.FmConfig;
 import org.fmjvm.core.FmRuntime;
-import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.GaussianMixture;
 import org.fmjvm.testkit.Bitwise;
 import org.junit.jupiter.api.Test;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 
 import org.fmjvm.api.Tensor;
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.error.DataException;
 import org.fmjvm.api.model.Activation;
@@ -21,7 +22,6 @@ import org.fmjvm.api.solver.SolveOptions;
 import org.fmjvm.core.FlowMatching;
 import org.fmjvm.core.FmConfig;
 import org.fmjvm.core.FmRuntime;
-import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.Datasets;
 import org.fmjvm.core.data.GaussianMixture;
 import org.fmjvm.core.metrics.EnergyDistance;

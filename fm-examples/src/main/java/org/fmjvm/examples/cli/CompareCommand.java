@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import org.fmjvm.api.Backend;
 import org.fmjvm.api.Tensor;
 import org.fmjvm.api.TensorScope;
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.model.VelocityModel;
 import org.fmjvm.api.random.Rng;
@@ -28,7 +29,6 @@ import org.fmjvm.core.FmRuntime;
 import org.fmjvm.core.ResourceLimits;
 import org.fmjvm.core.checkpoint.CheckpointInfo;
 import org.fmjvm.core.checkpoint.Checkpoints;
-import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.Datasets;
 import org.fmjvm.core.data.GaussianSource;
 import org.fmjvm.core.io.AtomicFiles;
@@ -151,11 +151,12 @@ final class CompareCommand implements Callable<Integer> {
         Path ck = checkpoint != null ? checkpoint : demoCheckpoint(stdout);
         Checkpoints.Loaded loaded = Runs.load(ck, spec.commandLine().getErr());
         CheckpointInfo info = loaded.info();
-        if (dataset == null && !Datasets.names().contains(info.data())) {
+        PluginRegistry registry = Plugins.discover();
+        if (dataset == null && !Datasets.names(registry).contains(info.data())) {
             throw new ConfigurationException("the checkpoint " + ck + " was trained on a file, which it does not store;"
                     + " pass that file with --dataset FILE.csv to compare against it");
         }
-        Dataset target = Datasets.resolve(dataset != null ? dataset : info.data());
+        Dataset target = Datasets.resolve(registry, dataset != null ? dataset : info.data());
         if (target.dim() != info.dataDim()) {
             throw new ConfigurationException("the target " + target.name() + " has dimension " + target.dim()
                     + " but the checkpoint's data has dimension " + info.dataDim());
@@ -164,7 +165,8 @@ final class CompareCommand implements Callable<Integer> {
         QualityReport floors = null;
         // the reference draw, directions, noise floors and entropy are the same for every run: computed once
         QualityReport.Scorer scorer = QualityReport.scorer(target, samples, Rng.seeded(seed).split("metrics"));
-        try (FmRuntime fm = FlowMatching.bootstrap(FmConfig.defaults().withBackend(backend.choice()).withSeed(seed));
+        try (FmRuntime fm = FlowMatching.bootstrap(FmConfig.defaults().withBackend(backend.choice()).withSeed(seed),
+                registry);
                 VelocityModel model = fm.loadModel(info.model(), loaded.weights());
                 OutputFolder folder = OutputFolder.create(out)) {
             Runs.noteUnknownComponents(ck, info, fm.registry(), spec.commandLine().getErr());

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.core.data.CsvDataset;
-import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.RowSplit;
 import org.fmjvm.core.normalize.Normalizer;
 import org.fmjvm.core.train.TrainingData;
@@ -19,7 +19,7 @@ final class DataOptions {
     @Option(names = "--normalize", paramLabel = "KIND",
             description = "Column scaling, fitted on the training rows, stored in the checkpoint and undone when"
                     + " sampling: standard, minmax, quantile or none (default: standard for a CSV file, none for a"
-                    + " built-in data set).")
+                    + " named data set).")
     String normalize;
 
     @Option(names = "--integer-columns", paramLabel = "COLUMNS", defaultValue = "none",
@@ -29,7 +29,7 @@ final class DataOptions {
     String integerColumns;
 
     @Option(names = "--validation", paramLabel = "FRACTION",
-            description = "Hold out this share of a CSV file's rows (a built-in data set: 2,000 fresh draws) and report"
+            description = "Hold out this share of a CSV file's rows (a named data set: 2,000 fresh draws) and report"
                     + " the held-out loss and likelihood during training (default: 0 for fm train, 0.2 for fm demo"
                     + " on a CSV file).")
     Double validation;
@@ -106,7 +106,7 @@ final class DataOptions {
         List<String> names = data instanceof CsvDataset t ? t.columnNames() : List.of();
         if (text.equalsIgnoreCase("auto")) {
             if (!(data instanceof CsvDataset t)) {
-                throw new ConfigurationException("--integer-columns auto needs a CSV file; a built-in data set has no"
+                throw new ConfigurationException("--integer-columns auto needs a CSV file; a named data set has no"
                         + " whole-number columns");
             }
             return Normalizer.integerValuedColumns(t.points(), t.size(), t.dim());

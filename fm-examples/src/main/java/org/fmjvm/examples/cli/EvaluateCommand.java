@@ -10,13 +10,13 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.error.DataException;
 import org.fmjvm.api.random.Rng;
 import org.fmjvm.core.checkpoint.CheckpointInfo;
 import org.fmjvm.core.checkpoint.Checkpoints;
 import org.fmjvm.core.data.CsvDataset;
-import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.Datasets;
 import org.fmjvm.core.data.RowSplit;
 import org.fmjvm.core.io.AtomicFiles;
@@ -46,7 +46,7 @@ final class EvaluateCommand implements Callable<Integer> {
     Path samples;
 
     @Option(names = "--dataset", required = true, paramLabel = "NAME|FILE.csv",
-            description = "The target: a built-in data set (see fm list) or a CSV file of points.")
+            description = "The target: a named data set (see fm list) or a CSV file of points.")
     String dataset;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0",

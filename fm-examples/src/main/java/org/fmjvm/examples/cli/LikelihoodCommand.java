@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.density.LogDensity;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.model.VelocityModel;
@@ -24,7 +25,6 @@ import org.fmjvm.core.ResourceLimits;
 import org.fmjvm.core.checkpoint.CheckpointInfo;
 import org.fmjvm.core.checkpoint.Checkpoints;
 import org.fmjvm.core.data.CsvDataset;
-import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.Datasets;
 import org.fmjvm.core.io.AtomicFiles;
 import org.fmjvm.core.io.OutputPaths;
@@ -54,12 +54,12 @@ final class LikelihoodCommand implements Callable<Integer> {
     Path checkpoint;
 
     @Option(names = "--dataset", required = true, paramLabel = "NAME|FILE.csv",
-            description = "The points: a CSV file (every row scored, in order) or a built-in data set (--n fresh"
+            description = "The points: a CSV file (every row scored, in order) or a named data set (--n fresh"
                     + " draws, next to their true density).")
     String dataset;
 
     @Option(names = "--n", paramLabel = "N", defaultValue = "10000",
-            description = "Draws from a built-in data set (default: ${DEFAULT-VALUE}).")
+            description = "Draws from a named data set (default: ${DEFAULT-VALUE}).")
     int n;
 
     @Mixin
@@ -88,7 +88,7 @@ final class LikelihoodCommand implements Callable<Integer> {
     String probes;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
-            description = "Seed of a built-in data set's draws and of Hutchinson's probes (default: ${DEFAULT-VALUE}).")
+            description = "Seed of a named data set's draws and of Hutchinson's probes (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--out", paramLabel = "FILE.csv",

@@ -6,11 +6,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.OptimizerSpec;
 import org.fmjvm.api.spi.ComponentKind;
 import org.fmjvm.core.FmRuntime;
-import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.Datasets;
 import org.fmjvm.core.data.GaussianSource;
 import org.fmjvm.core.train.LearningRateSchedule;

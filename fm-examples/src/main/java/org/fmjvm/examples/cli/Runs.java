@@ -315,7 +315,7 @@ final class Runs {
      * @return its rows, to store in the checkpoint when they came from a file (a built-in source is
      *     stored by name), else {@code null}
      */
-    static Checkpoints.SourceRows storedSource(org.fmjvm.core.data.Dataset source) {
+    static Checkpoints.SourceRows storedSource(org.fmjvm.api.data.Dataset source) {
         return source instanceof CsvDataset csv ? new Checkpoints.SourceRows(csv.points(), csv.dim()) : null;
     }
 

@@ -12,13 +12,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.error.CheckpointException;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.core.FlowMatching;
 import org.fmjvm.core.FmRuntime;
 import org.fmjvm.core.checkpoint.Checkpoints;
 import org.fmjvm.core.data.CsvDataset;
-import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.Datasets;
 import org.fmjvm.core.data.GaussianSource;
 import org.fmjvm.core.io.Hashes;
@@ -34,11 +34,11 @@ import picocli.CommandLine.Option;
 
 /** {@code fm train}: trains a velocity model on a data set and saves a checkpoint folder. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Train a flow-matching model on a built-in data set or a CSV of points; save a checkpoint.")
+        description = "Train a flow-matching model on a named data set or a CSV of points; save a checkpoint.")
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--dataset", paramLabel = "NAME|FILE.csv",
-            description = "A built-in data set (see fm list) or a CSV file of points, one per line (required unless"
+            description = "A data set by name (see fm list) or a CSV file of points, one per line (required unless"
                     + " --resume).")
     String dataset;
 

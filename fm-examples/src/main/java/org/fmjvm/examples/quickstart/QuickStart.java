@@ -3,6 +3,7 @@ package org.fmjvm.examples.quickstart;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.OptimizerSpec;
 import org.fmjvm.api.model.TrainableModel;
@@ -11,7 +12,6 @@ import org.fmjvm.core.ComponentChoice;
 import org.fmjvm.core.FlowMatching;
 import org.fmjvm.core.FmConfig;
 import org.fmjvm.core.FmRuntime;
-import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.Datasets;
 import org.fmjvm.core.io.PointsCsv;
 import org.fmjvm.core.metrics.QualityReport;

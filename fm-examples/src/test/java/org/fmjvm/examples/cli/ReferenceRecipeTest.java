@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
+import org.fmjvm.api.data.Dataset;
 import org.fmjvm.api.model.Activation;
 import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.OptimizerSpec;
@@ -12,7 +13,6 @@ import org.fmjvm.core.ComponentChoice;
 import org.fmjvm.core.FlowMatching;
 import org.fmjvm.core.FmConfig;
 import org.fmjvm.core.FmRuntime;
-import org.fmjvm.core.data.Dataset;
 import org.fmjvm.core.data.Datasets;
 import org.fmjvm.core.train.LearningRateSchedule;
 import org.fmjvm.core.train.TrainingConfig;

@@ -111,7 +111,7 @@ class ResourceBoundsTest {
         String f = folder.toString();
         Path out = dir.resolve("o");
         CliRun.of("train", "--dataset", f, "--out", out.toString()).assertOneLineError("'" + f + "' is a directory",
-                "a built-in data set", "or a CSV file");
+                "expected the name of a data set [", "or a CSV file");
         CliRun.of("train", "--dataset", "moons", "--source", f, "--out", out.toString())
                 .assertOneLineError("'" + f + "' is a directory");
         CliRun.of("demo", "--dataset", f, "--out", out.toString()).assertOneLineError("is a directory");

@@ -88,7 +88,8 @@ class PluginTemplateTest {
     void theTemplatesOwnTestsRanTheContractSuites() throws IOException {
         Path reports = template.resolve("target").resolve("surefire-reports");
         for (String suite : List.of("SigmoidPathContractTest", "SortedProjectionCouplingContractTest",
-                "RalstonSolverContractTest", "ExamplePluginsModuleTest", "SigmoidSchedulerTest")) {
+                "RalstonSolverContractTest", "RingDatasetContractTest", "ExamplePluginsModuleTest",
+                "SigmoidSchedulerTest")) {
             String xml = Files.readString(reports.resolve("TEST-com.example.fmplugin." + suite + ".xml"));
             int tests = attribute(xml, "tests");
             assertThat(tests).as(suite + " tests").isGreaterThan(0);
@@ -104,6 +105,10 @@ class PluginTemplateTest {
         assertThat(run.exit()).as(run.err()).isEqualTo(1);
         assertThat(run.err()).contains("fm: Unknown path 'sigmoid'; known: [", "cond-ot");
         assertThat(out).doesNotExist();
+        Run ring = fm(false, "train", "--dataset", "ring", "--out", out.toString());
+        assertThat(ring.exit()).as(ring.err()).isEqualTo(1);
+        assertThat(ring.err()).contains("fm: Unknown dataset 'ring'; known: [", "four-gaussians");
+        assertThat(out).doesNotExist();
     }
 
     @Test
@@ -111,7 +116,7 @@ class PluginTemplateTest {
         Run list = fm(true, "list");
         assertThat(list.exit()).as(list.err()).isZero();
         assertThat(list.out()).contains("  sigmoid ", "k=10.0 (number): steepness", "  sorted-projection ",
-                "  ralston ", "from " + MODULE + " (" + jarName + ")");
+                "  ralston ", "  ring ", "radius=3.0 (number)", "from " + MODULE + " (" + jarName + ")");
 
         Path ck = dir.resolve("ck");
         Run train = fm(true, "train", "--dataset", "four-gaussians", "--path", "sigmoid", "--path-param", "k=8",
@@ -146,6 +151,19 @@ class PluginTemplateTest {
         for (double f : target.modeFractions(xs, points.n())) {
             assertThat(f).as("fraction of samples per mode").isBetween(0.15, 0.35);
         }
+    }
+
+    @Test
+    void withTheJarInPluginsItsDataSetTrainsByName() throws Exception {
+        Path ck = dir.resolve("ring-ck");
+        Run train = fm(true, "train", "--dataset", "ring", "--steps", "50", "--batch", "64", "--hidden", "16,16",
+                "--out", ck.toString());
+        assertThat(train.exit()).as(train.err()).isZero();
+        assertThat(train.out()).contains("data: ring: a circle of radius 3.0 with Gaussian noise of std 0.2",
+                "50 steps of batch 64");
+        JsonNode info = new ObjectMapper().readTree(ck.resolve("checkpoint.json").toFile());
+        assertThat(info.path("data").asText()).isEqualTo("ring");
+        assertThat(info.path("training").path("finalLoss").asDouble()).isFinite();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.fmjvm.core.data;
+package org.fmjvm.api.data;
 
 import java.util.Optional;
 
@@ -11,6 +11,9 @@ import org.fmjvm.api.random.Rng;
  *
  * <p>Points are row-major {@code float[]} arrays: {@code n} rows of {@code dim} coordinates, row
  * {@code i} in elements {@code [i * dim, (i + 1) * dim)}.
+ *
+ * <p>Data sets are plugins of kind {@link org.fmjvm.api.spi.ComponentKind#DATASET}, chosen by name;
+ * fm-testkit's {@code DatasetContract} checks an implementation.
  *
  * <p>Thread safety: implementations are immutable and thread-safe; the {@link Rng} passed to
  * {@link #sample} is not, so give each thread its own.
@@ -30,6 +33,7 @@ public interface Dataset {
      * @param n how many points, {@code >= 0}
      * @param rng the generator to draw from
      * @return a new row-major array of {@code n * dim()} coordinates
+     * @throws IllegalArgumentException if {@code n < 0}
      */
     float[] sample(int n, Rng rng);
 
