@@ -2,6 +2,9 @@ package org.fmjvm.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -139,6 +142,41 @@ class TrainingTableTest {
         assertThat(differ).isBetween(20, 80);
     }
 
+    @Test
+    void theCommandTrainsOnACsvFileAndFmSparkSampleAnswersInTheDataUnits() {
+        Path out = dir.resolve("cli-run");
+        StringWriter sout = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cl = FmSpark.commandLine();
+        cl.setOut(new PrintWriter(sout));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute("train", "--dataset", csv.toString(), "--normalize", "quantile", "--workers", "2",
+                "--sync-every", "10", "--steps", "30", "--batch", "32", "--hidden", "8", "--out", out.toString(),
+                "--master", SparkFixture.MASTER);
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(sout.toString()).contains("3001 rows, quantile scaling of 2 columns, 1500-1501 rows per worker");
+        CheckpointImage image = CheckpointImage.of(out);
+        assertThat(image.columns()).containsExactly("u", "v");
+
+        List<Row> samples = SparkSampler.sample(spark, image, 2000, 2, 0, FlowOptions.sampling()).collectAsList();
+        double[] mean = new double[2];
+        double[] dataMean = new double[2];
+        double[] dataSq = new double[2];
+        for (Row r : samples) {
+            mean[0] += r.getFloat(0) / 2000.0;
+            mean[1] += r.getFloat(1) / 2000.0;
+        }
+        for (int i = 0; i < points.length; i++) {
+            dataMean[i % 2] += points[i] / 3001.0;
+            dataSq[i % 2] += (double) points[i] * points[i] / 3001.0;
+        }
+        for (int j = 0; j < 2; j++) {
+            double std = Math.sqrt(dataSq[j] - dataMean[j] * dataMean[j]);
+            assertThat(mean[j]).as("column %d: data mean %s, std %s", j, dataMean[j], std)
+                    .isCloseTo(dataMean[j], org.assertj.core.data.Offset.offset(std));
+        }
+    }
+
     private static float[] rowsByNumber(TrainingTable table, int workers) {
         List<Tuple2<Long, float[]>> rows = new ArrayList<>(table.byWorker(workers, 0).collect());
         rows.sort((a, b) -> Long.compare(a._1(), b._1()));
@@ -148,5 +186,86 @@ class TrainingTableTest {
             out[2 * i + 1] = rows.get(i)._2()[1];
         }
         return out;
+    }
+
+    // ---- bad input: one line naming the value and the fix, exit code 2, no checkpoint ----
+
+    private static String failure(String... extra) {
+        Path out = dir.resolve("never");
+        List<String> args = new ArrayList<>(List.of("train", "--steps", "4", "--batch", "8", "--hidden", "4",
+                "--out", out.toString(), "--master", SparkFixture.MASTER));
+        args.addAll(List.of(extra));
+        if (!args.contains("--workers")) {
+            args.addAll(List.of("--workers", "2"));
+        }
+        StringWriter err = new StringWriter();
+        var cl = FmSpark.commandLine();
+        cl.setOut(new PrintWriter(new StringWriter()));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args.toArray(String[]::new));
+        String text = err.toString().strip();
+        assertThat(code).as(text).isEqualTo(2);
+        assertThat(text).doesNotContain("\n").startsWith("fm-spark train: ").doesNotContain("Exception");
+        assertThat(out).doesNotExist();
+        return text;
+    }
+
+    private static String write(String name, String text) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p.toString();
+    }
+
+    @Test
+    void aMissingFileIsNamedWithWhatDatasetAccepts() {
+        assertThat(failure("--dataset", dir.resolve("nowhere.csv").toString()))
+                .contains("nowhere.csv does not exist").contains("a CSV file or Parquet").contains("four-gaussians");
+    }
+
+    @Test
+    void aTextFieldInACsvFileIsNamedByLineAndField() throws Exception {
+        assertThat(failure("--dataset", write("text.csv", "u,v\n1,2\n3,abc\n5,6\n")))
+                .contains("text.csv line 3, field 2: 'abc' is not a number");
+    }
+
+    @Test
+    void aTextColumnInParquetIsNamedWithItsType() {
+        List<Row> rows = List.of(RowFactory.create(1.0, "a"), RowFactory.create(2.0, "b"), RowFactory.create(3.0, "c"));
+        Path p = dir.resolve("text-parquet");
+        spark.createDataFrame(rows, new StructType().add("u", DataTypes.DoubleType).add("label", DataTypes.StringType))
+                .write().parquet(p.toString());
+        assertThat(failure("--dataset", p.toString())).contains("column 'label' has type string")
+                .contains("every column must be numeric");
+    }
+
+    @Test
+    void aNanInACsvFileOrAMissingValueInParquetIsNamedByRowAndColumn() throws Exception {
+        assertThat(failure("--dataset", write("nan.csv", "1,2\n3,4\nNaN,6\n")))
+                .contains("nan.csv line 3, field 1 is NaN; remove or impute it");
+
+        List<Row> rows = List.of(RowFactory.create(1.0, 2.0), RowFactory.create(3.0, null),
+                RowFactory.create(Double.NaN, 1.0));
+        Path p = dir.resolve("null-parquet");
+        spark.createDataFrame(rows, new StructType().add("u", DataTypes.DoubleType).add("v", DataTypes.DoubleType))
+                .coalesce(1).write().parquet(p.toString());
+        assertThat(failure("--dataset", p.toString())).contains("row 2, column 'v' is NaN or missing; remove or impute it");
+    }
+
+    @Test
+    void fewerRowsThanWorkersSaysHowManyWorkersFit() throws Exception {
+        assertThat(failure("--dataset", write("three.csv", "1,2\n3,4\n5,7\n"), "--workers", "4"))
+                .contains("three.csv has 3 rows but --workers is 4").contains("use --workers 3 or fewer");
+    }
+
+    @Test
+    void aLineOfAnotherWidthIsNamedWithTheWidthExpected() throws Exception {
+        assertThat(failure("--dataset", write("ragged.csv", "1,2\n3,4\n5,6,7\n")))
+                .contains("ragged.csv line 3 has 3 fields, expected 2 like line 1");
+    }
+
+    @Test
+    void aScalingForABuiltInDataSetIsRefused() {
+        assertThat(failure("--dataset", "moons", "--normalize", "minmax"))
+                .contains("--normalize minmax applies to a table");
     }
 }
