@@ -21,6 +21,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.error.FlowMatchingException;
+import org.fmjvm.core.data.Datasets;
+import org.fmjvm.core.normalize.Normalizer;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -254,12 +256,20 @@ public final class FmSpark {
                 + " starts from the same weights, draws batch / workers pairs per step with its own seed, and every"
                 + " --sync-every steps all workers average their weights and Adam moments and continue from the"
                 + " average. Writes one checkpoint that fm sample reads.",
-                "The same --seed and --workers give bitwise the same weights. Built-in data sets only (no CSV yet);"
-                + " the cluster must run --workers tasks at once."})
+                "A table (CSV or Parquet) is normalised over all its rows on the driver, as fm train would, and its"
+                + " rows are dealt to the workers by row number; each worker trains on its own rows only.",
+                "The same --seed and --workers give bitwise the same weights, also when Spark retries a failed"
+                + " task; the cluster must run --workers tasks at once."})
     static final class Train implements Callable<Integer> {
-        @Option(names = "--dataset", required = true, paramLabel = "NAME", description = "A built-in data set, e.g."
-                + " four-gaussians.")
+        @Option(names = "--dataset", required = true, paramLabel = "NAME|FILE", description = "A built-in data set"
+                + " (e.g. four-gaussians), a CSV file in fm train's format, or Parquet (a file or a folder) of"
+                + " numeric columns.")
         String dataset;
+
+        @Option(names = "--normalize", paramLabel = "KIND", description = "Column scaling of a table, fitted over all"
+                + " its rows, stored in the checkpoint and undone when sampling: standard, minmax, quantile or none"
+                + " (default: standard for a table; a built-in data set is used as it is).")
+        String normalize;
 
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "Checkpoint folder.")
         Path out;
@@ -314,17 +324,44 @@ public final class FmSpark {
 
         @Override
         public Integer call() {
-            SparkTrainer.Recipe recipe = new SparkTrainer.Recipe(dataset, hidden, activation, lr, lrSchedule, steps,
-                    batch, seed, backend, Common.pairs(backendParams, "--backend-param"));
+            SparkTrainer.Recipe recipe = new SparkTrainer.Recipe(hidden, activation, lr, lrSchedule, steps, batch, seed,
+                    backend, Common.pairs(backendParams, "--backend-param"));
+            Normalizer.Kind kind = normalize == null ? Normalizer.Kind.STANDARD : Normalizer.Kind.parse(normalize);
+            boolean builtIn = isBuiltIn(dataset);
+            if (builtIn && kind != Normalizer.Kind.NONE && normalize != null) {
+                throw new ConfigurationException("--normalize " + normalize + " applies to a table; fm-spark train uses"
+                        + " the built-in data set " + dataset + " as it is (drop --normalize, or train on a CSV file)");
+            }
+            if (!builtIn) {
+                TrainingTable.requireExists(Path.of(dataset));
+            }
             SparkSession spark = session(master, "fm-spark train");
-            SparkTrainer.Result r = SparkTrainer.train(spark, recipe, workers, syncEvery);
+            SparkTrainer.Result r;
+            String what;
+            if (builtIn) {
+                what = dataset.strip().toLowerCase(Locale.ROOT);
+                r = SparkTrainer.train(spark, recipe, what, workers, syncEvery);
+            } else {
+                try (TrainingTable table = TrainingTable.read(spark, Path.of(dataset), kind)) {
+                    r = SparkTrainer.train(spark, recipe, table, workers, syncEvery);
+                    what = table.describe() + ", " + r.taskRows().stream().mapToInt(Integer::intValue).min()
+                            .orElseThrow() + "-" + r.taskRows().stream().mapToInt(Integer::intValue).max()
+                            .orElseThrow() + " rows per worker";
+                }
+            }
             r.save(out);
             PrintWriter stdout = spec.commandLine().getOut();
             stdout.printf(Locale.ROOT, "trained %s on %d workers (%d steps, batch %d = %d x %d, averaging every %d"
-                    + " steps, final loss %.4f, %.2f s); checkpoint in %s%n", dataset, workers, steps, batch, workers,
+                    + " steps, final loss %.4f, %.2f s); checkpoint in %s%n", what, workers, steps, batch, workers,
                     batch / workers, syncEvery, r.finalLoss(), r.wallSeconds(), out);
             stdout.flush();
             return 0;
+        }
+
+        /** As {@code fm train} resolves it: a name ending in .csv is a file, else a built-in name wins. */
+        private static boolean isBuiltIn(String value) {
+            String s = value.strip().toLowerCase(Locale.ROOT);
+            return !s.endsWith(".csv") && !s.endsWith(".parquet") && Datasets.names().contains(s);
         }
     }
 
