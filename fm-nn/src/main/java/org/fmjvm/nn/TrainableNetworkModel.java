@@ -51,9 +51,14 @@ public final class TrainableNetworkModel extends NetworkModel implements Trainab
      * @param initial the initial weights
      */
     public TrainableNetworkModel(Backend backend, Network network, OptimizerSpec optimizer, ModelWeights initial) {
+        this(backend, network, optimizer, initial, backend.fusedAdam());
+    }
+
+    private TrainableNetworkModel(Backend backend, Network network, OptimizerSpec optimizer, ModelWeights initial,
+            Optional<FusedAdam> fused) {
         super(backend, network, initial, true);
         this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
-        this.fused = backend.fusedAdam();
+        this.fused = fused;
         this.learningRate = optimizer.learningRate();
         try {
             for (ParamSpec p : network.parameters()) {
@@ -64,6 +69,22 @@ public final class TrainableNetworkModel extends NetworkModel implements Trainab
             close();
             throw e;
         }
+    }
+
+    /**
+     * A model that takes the op-set Adam update even where the backend has a fused kernel: the
+     * reference its kernel is held to (fm-testkit's NetworkContract), and a way to rule the kernel
+     * out when a result looks wrong.
+     *
+     * @param backend where the model lives
+     * @param network the architecture
+     * @param optimizer Adam's hyper-parameters
+     * @param initial the initial weights
+     * @return the model
+     */
+    public static TrainableNetworkModel withoutFusedKernel(Backend backend, Network network, OptimizerSpec optimizer,
+            ModelWeights initial) {
+        return new TrainableNetworkModel(backend, network, optimizer, initial, Optional.empty());
     }
 
     /**
