@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * does not inherit the project's parent) that depends on fm-api, with fm-testkit and a backend for
  * its tests. Before anything else, this test builds it the way its README says: the fm modules it
  * needs are put in a fresh local Maven repository as {@code mvn install} would (the parent pom, then
- * fm-api, fm-testkit and fm-backend-djl, from this build), every other artifact is read from the
+ * fm-api, fm-nn, fm-testkit and fm-backend-djl, from this build), every other artifact is read from the
  * machine's Maven cache through a {@code file:} mirror (so nothing is downloaded), and
  * {@code mvn verify} compiles the template and runs its tests, the contract suites included.
  *
@@ -56,7 +56,7 @@ class PluginTemplateTest {
         String version = property("fm.version");
         Path repo = Files.createDirectories(dir.resolve("repo"));
         install(repo, "fm-parent", version, root.resolve("pom.xml"), null);
-        for (String module : List.of("fm-api", "fm-testkit", "fm-backend-djl")) {
+        for (String module : List.of("fm-api", "fm-nn", "fm-testkit", "fm-backend-djl")) {
             install(repo, module, version, root.resolve(module).resolve("pom.xml"),
                     Path.of(property("fm.artifact." + module)));
         }
