@@ -312,7 +312,7 @@ final class Runs {
      * @param trained a finished run
      * @return a line saying which weights the checkpoint holds and samples from, e.g. {@code weights: the
      *     trained weights and their moving average (EMA decay 0.999); sampling uses the EMA weights
-     *     unless --weights final}, or empty for a run without a moving average
+     *     unless given --weights final}, or empty for a run without a moving average
      */
     static java.util.Optional<String> weightsLine(Trained trained) {
         Checkpoints.EmaWeights ema = trained.ema();
