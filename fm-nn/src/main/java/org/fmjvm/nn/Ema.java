@@ -10,28 +10,16 @@ import org.fmjvm.api.Tensor;
  * {@code torch.optim.swa_utils.get_ema_multi_avg_fn} keeps it: after every optimizer step
  * {@code ema = ema + (1 - decay) (w - ema)} (a {@code lerp} towards the new weights), starting from
  * the initial weights. Sampling from the average is usually smoother than from the last weights.
+ * The decay is checked by {@link org.fmjvm.api.model.ModelInputs#emaDecay}, where every module finds it.
  */
 public final class Ema {
     private Ema() {
     }
 
     /**
-     * @param decay the decay, in {@code [0, 1)}
-     * @return {@code decay}
-     * @throws IllegalArgumentException if it is outside {@code [0, 1)}, saying what it means
-     */
-    public static double checkDecay(double decay) {
-        if (!(decay >= 0 && decay < 1)) {
-            throw new IllegalArgumentException("EMA decay must be in [0, 1), e.g. 0.999 (the average then remembers"
-                    + " about 1,000 steps), got " + decay);
-        }
-        return decay;
-    }
-
-    /**
      * @param average the averaged weights
      * @param params the current weights
-     * @param decay the decay
+     * @param decay the decay, in {@code [0, 1)}
      * @return the new average, one tensor per weight
      */
     public static List<Tensor> update(List<Tensor> average, List<Tensor> params, double decay) {

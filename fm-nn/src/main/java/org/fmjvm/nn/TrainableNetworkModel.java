@@ -22,7 +22,8 @@ import org.fmjvm.api.model.OptimizerState;
 import org.fmjvm.api.model.TrainableModel;
 
 /**
- * A {@link NetworkModel} with {@link Adam} attached and, optionally, an {@link Ema} of its weights:
+ * A {@link NetworkModel} with {@link Adam} attached and, optionally ({@link #enableEma}), an
+ * {@link Ema} of its weights:
  * the training step is written once. One {@link #trainStep} is one compiled call: forward pass,
  * {@link CfmLoss}, gradients by {@link Backend#valueAndGradients}, then the update: in place by the
  * backend's {@link FusedAdam} kernel where it has one ({@code djl}), otherwise as op-set tensors
@@ -88,32 +89,31 @@ public final class TrainableNetworkModel extends NetworkModel implements Trainab
     }
 
     /**
-     * Starts keeping an exponential moving average of the weights, from the current weights.
+     * {@inheritDoc}
      *
-     * @param decay the decay, e.g. 0.999
-     * @return this model
+     * <p>The update is one compiled function over the averaged and current weights, run after each
+     * step's optimizer update.
      */
-    public TrainableNetworkModel withEma(double decay) {
+    @Override
+    public void enableEma(double decay) {
         checkOpen();
-        this.emaDecay = Ema.checkDecay(decay);
+        this.emaDecay = ModelInputs.emaDecay(decay);
         replaceAverage(averageFrom(weights()));
         int n = params.size();
+        double captured = emaDecay;
         this.emaUpdate = backend().compile("ema_update", FunctionKind.TRAIN_STEP, 0,
-                args -> Ema.update(args.subList(0, n), args.subList(n, 2 * n), emaDecay));
-        return this;
+                args -> Ema.update(args.subList(0, n), args.subList(n, 2 * n), captured));
     }
 
-    /**
-     * Replaces the average (e.g. from a checkpoint when training resumes).
-     *
-     * @param weights the averaged weights, matching the network
-     */
-    public void restoreEma(ModelWeights weights) {
+    @Override
+    public void restoreEma(ModelWeights average) {
+        Objects.requireNonNull(average, "average");
         checkOpen();
         if (emaUpdate == null) {
-            throw new IllegalStateException("this model keeps no EMA; call withEma first");
+            throw new IllegalStateException("this model keeps no EMA of its weights, so there is none to restore;"
+                    + " call enableEma(decay) first");
         }
-        replaceAverage(averageFrom(weights));
+        replaceAverage(averageFrom(average));
     }
 
     private List<Tensor> averageFrom(ModelWeights weights) {
@@ -132,7 +132,7 @@ public final class TrainableNetworkModel extends NetworkModel implements Trainab
         average = next;
     }
 
-    /** @return the averaged weights, or empty if no EMA is kept */
+    @Override
     public Optional<ModelWeights> emaWeights() {
         checkOpen();
         return average == null ? Optional.empty() : Optional.of(read(network().parameters(), average));

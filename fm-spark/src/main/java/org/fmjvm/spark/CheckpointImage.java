@@ -58,7 +58,7 @@ public final class CheckpointImage implements Serializable {
         try {
             tmp = Files.createTempDirectory("fm-spark-image");
             try (Checkpoints.Writer w = Checkpoints.open(tmp, "fm-spark (copying a checkpoint to broadcast)")) {
-                w.save(loaded.info(), loaded.weights(), loaded.sourceRows(), null);
+                w.save(loaded.info(), loaded.samplingWeights(), loaded.sourceRows(), null); // EMA weights if kept
             }
             TreeMap<String, byte[]> files = new TreeMap<>();
             try (Stream<Path> list = Files.list(tmp)) {

@@ -148,7 +148,8 @@ public abstract class NetworkContract extends ScopedBackendSuite {
         double decay = 0.9;
         ModelWeights w0 = SPEC.initialWeights(rng);
         try (TrainableNetworkModel model = new TrainableNetworkModel(backend(), new Mlp(SPEC),
-                OptimizerSpec.adam(0.05), w0).withEma(decay)) {
+                OptimizerSpec.adam(0.05), w0)) {
+            model.enableEma(decay);
             List<double[]> expected = new ArrayList<>();
             for (ModelWeights.Parameter p : w0.parameters()) {
                 expected.add(toDoubles(p.values()));

@@ -139,4 +139,21 @@ public final class ModelInputs {
         }
         return learningRate;
     }
+
+    /**
+     * Checks the decay of an exponential moving average of the weights ({@link TrainableModel#enableEma}):
+     * after every step {@code ema = ema + (1 - decay) (w - ema)}, so the average remembers about
+     * {@code 1 / (1 - decay)} steps.
+     *
+     * @param decay the decay
+     * @return {@code decay}
+     * @throws IllegalArgumentException if it is outside {@code [0, 1)} (or NaN), saying what it means
+     */
+    public static double emaDecay(double decay) {
+        if (!(decay >= 0 && decay < 1)) {
+            throw new IllegalArgumentException("EMA decay must be in [0, 1), e.g. 0.999 (the average then remembers"
+                    + " about 1,000 steps), got " + decay);
+        }
+        return decay;
+    }
 }

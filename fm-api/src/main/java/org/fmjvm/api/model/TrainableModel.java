@@ -1,5 +1,7 @@
 package org.fmjvm.api.model;
 
+import java.util.Optional;
+
 import org.fmjvm.api.Tensor;
 
 /**
@@ -7,6 +9,9 @@ import org.fmjvm.api.Tensor;
  * gradient step on the conditional flow-matching regression
  * {@code loss = mean_b || v_theta(t_b, xt_b) - dxt_b ||^2} (squared Euclidean norm over the
  * {@code D} coordinates, mean over the batch).
+ *
+ * <p>A model may also keep an exponential moving average (EMA) of its weights ({@link #enableEma}),
+ * which is usually the better set to sample from; the default methods describe a model that keeps none.
  */
 public interface TrainableModel extends VelocityModel {
 
@@ -87,4 +92,48 @@ public interface TrainableModel extends VelocityModel {
      *     parameter's, naming the tensor and both shapes
      */
     void restoreOptimizerState(OptimizerState state);
+
+    /**
+     * Starts keeping an exponential moving average of the weights, beginning at the current weights:
+     * after every {@link #trainStep}, {@code ema = ema + (1 - decay) (w - ema)} for each parameter
+     * (as PyTorch's {@code torch.optim.swa_utils.get_ema_multi_avg_fn}). Calling it again starts a
+     * new average from the current weights with the new decay. Neither the weights nor the optimizer
+     * are affected.
+     *
+     * @param decay the decay in {@code [0, 1)}, e.g. 0.999 (the average remembers about
+     *     {@code 1 / (1 - decay)} steps); see {@link ModelInputs#emaDecay}
+     * @throws IllegalArgumentException if the decay is outside {@code [0, 1)}
+     * @throws UnsupportedOperationException if this model cannot keep an average (the default)
+     */
+    default void enableEma(double decay) {
+        ModelInputs.emaDecay(decay);
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no moving average of its"
+                + " weights (EMA decay " + decay + "); train without an EMA or use a model from"
+                + " Backend.newTrainableModel");
+    }
+
+    /**
+     * @return a copy of the moving average of the weights on the host, named and shaped like
+     *     {@link #weights()}, or empty if {@link #enableEma} was not called (the default)
+     */
+    default Optional<ModelWeights> emaWeights() {
+        return Optional.empty();
+    }
+
+    /**
+     * Replaces the moving average, e.g. with a saved one when a run resumes; the decay stays that of
+     * {@link #enableEma}. A model resumed with the weights, {@link #optimizerState()} and average of
+     * another then continues bitwise as that model would.
+     *
+     * @param average averaged weights matching {@link #spec()}
+     * @throws org.fmjvm.api.error.ShapeMismatchException if a tensor's name or shape differs from the
+     *     parameter's
+     * @throws IllegalStateException if {@link #enableEma} was not called
+     * @throws UnsupportedOperationException if this model cannot keep an average (the default)
+     */
+    default void restoreEma(ModelWeights average) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no moving average of its"
+                + " weights, so there is none to restore; train without an EMA or use a model from"
+                + " Backend.newTrainableModel");
+    }
 }

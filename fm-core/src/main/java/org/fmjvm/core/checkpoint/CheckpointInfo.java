@@ -203,8 +203,10 @@ public record CheckpointInfo(
      *     {@code RowSplit.of(rows, fraction, Rng.seeded(seed).split("validation-split"))}
      * @param rows the number of held-out rows
      * @param weightsStep the step whose weights the checkpoint holds: the last step, or the step of
-     *     the lowest held-out loss when the run kept the best weights
-     * @param heldOutLoss the held-out CFM loss of those weights
+     *     the lowest held-out loss when the run kept the best weights (its EMA weights, when the
+     *     checkpoint holds any, are of the same step)
+     * @param heldOutLoss the held-out CFM loss of the weights sampled by default: the EMA weights when
+     *     the checkpoint holds them, else the trained weights
      * @param heldOutNll their held-out mean negative log-likelihood in nats, or {@code null} when not computed
      */
     public record HeldOut(double fraction, int rows, int weightsStep, double heldOutLoss, Double heldOutNll) {

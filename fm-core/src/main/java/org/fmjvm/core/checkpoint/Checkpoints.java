@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,6 +36,7 @@ import org.fmjvm.api.error.ConfigurationException;
 import org.fmjvm.api.error.FlowMatchingException;
 import org.fmjvm.api.error.ShapeMismatchException;
 import org.fmjvm.api.model.Activation;
+import org.fmjvm.api.model.ModelInputs;
 import org.fmjvm.api.model.ModelSpec;
 import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.OptimizerSpec;
@@ -55,10 +57,13 @@ import org.fmjvm.core.plugin.Plugins;
  *
  * <p>Layout (format {@value CheckpointInfo#FORMAT_VERSION}): {@value #INFO_FILE} (a {@link CheckpointInfo}
  * as JSON) names the files of the current generation, {@code model-NNNNNN.safetensors} (the weights,
- * see {@link Safetensors}) and, when present, {@code state-NNNNNN.safetensors} (what resuming the
- * training needs) and {@code source-NNNNNN.safetensors} (the rows {@code x0} is drawn from, when the
- * source was a file), with the SHA-256 of each; loading checks every hash. Formats 1 and 2 kept
- * the weights in {@value #LEGACY_WEIGHTS_FILE} without a hash; they still load, with a notice.
+ * see {@link Safetensors}) and, when present, {@code ema-NNNNNN.safetensors} (an exponential moving
+ * average of the weights, with its decay recorded in the sidecar; sampling uses it by default, see
+ * {@link Loaded#samplingWeights()}), {@code state-NNNNNN.safetensors} (what resuming the training
+ * needs) and {@code source-NNNNNN.safetensors} (the rows {@code x0} is drawn from, when the source
+ * was a file), with the SHA-256 of each; loading checks every hash. A format 3 sidecar without EMA
+ * weights (as written before they existed) loads as before. Formats 1 and 2 kept the weights in
+ * {@value #LEGACY_WEIGHTS_FILE} without a hash; they still load, with a notice.
  *
  * <p>Saving is crash-safe: a save writes the new generation's files next to the old ones (each
  * flushed to disk), then replaces {@value #INFO_FILE} by an atomic rename, which is the commit, and
@@ -86,12 +91,13 @@ public final class Checkpoints {
     /** The longest name or path a sidecar may hold. */
     static final int MAX_TEXT = 4096;
 
-    private static final Pattern GENERATION_FILE = Pattern.compile("(model|state|source)-([0-9]{6})\\.safetensors");
+    private static final Pattern GENERATION_FILE = Pattern.compile("(model|ema|state|source)-([0-9]{6})\\.safetensors");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
     private static final String STATE = "state";
     private static final String SOURCE = "source";
     private static final String MODEL = "model";
+    private static final String EMA = "ema";
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -132,6 +138,59 @@ public final class Checkpoints {
     }
 
     /**
+     * An exponential moving average of the weights, stored next to them.
+     *
+     * @param decay the decay it was kept with ({@code ema = ema + (1 - decay) (w - ema)} after every
+     *     step), in {@code [0, 1)}
+     * @param weights the averaged weights, named and shaped like the model's
+     */
+    public record EmaWeights(double decay, ModelWeights weights) {
+        /**
+         * Validates.
+         *
+         * @throws IllegalArgumentException if the decay is outside {@code [0, 1)}
+         */
+        public EmaWeights {
+            ModelInputs.emaDecay(decay);
+            Objects.requireNonNull(weights, "weights");
+        }
+    }
+
+    /** Which of a checkpoint's weight sets to use. */
+    public enum WeightsKind {
+        /** The exponential moving average of the weights. */
+        EMA("ema"),
+        /** The trained weights themselves (of the kept step, when the run kept the best). */
+        FINAL("final");
+
+        private final String id;
+
+        WeightsKind(String id) {
+            this.id = id;
+        }
+
+        /** @return the kind's name on the command line: {@code ema} or {@code final} */
+        public String id() {
+            return id;
+        }
+
+        /**
+         * @param id {@code ema} or {@code final}, in any case
+         * @param option what gave it, for the message, e.g. {@code --weights}
+         * @return the kind
+         * @throws ConfigurationException if it is neither, listing both
+         */
+        public static WeightsKind parse(String id, String option) {
+            for (WeightsKind k : values()) {
+                if (k.id.equals(Objects.requireNonNull(id, "id").strip().toLowerCase(Locale.ROOT))) {
+                    return k;
+                }
+            }
+            throw new ConfigurationException(option + " must be ema or final, got '" + Snippets.excerpt(id) + "'");
+        }
+    }
+
+    /**
      * What resuming a training run needs besides the weights: a JSON object (the trainer's state and
      * whatever the caller needs to rebuild the run) and tensors (the optimizer's moments, kept
      * weights).
@@ -160,19 +219,62 @@ public final class Checkpoints {
      * @param dir the folder it was loaded from
      * @param info the sidecar
      * @param weights the weights, in the order of {@code info.model().parameterShapes()}
+     * @param ema the moving average of the weights (in the same order) and its decay, or {@code null}
+     *     when the checkpoint holds none
      * @param sourceRows the stored source rows, or {@code null} when the source is a built-in distribution
      *     (or a format 1-2 checkpoint named a file)
      * @param resume what resuming the run needs, or {@code null} when the checkpoint is not resumable
      * @param notices lines to show the user (e.g. that a format 1-2 checkpoint carries no hash)
      */
-    public record Loaded(Path dir, CheckpointInfo info, ModelWeights weights, SourceRows sourceRows, Resume resume,
-            List<String> notices) {
+    public record Loaded(Path dir, CheckpointInfo info, ModelWeights weights, EmaWeights ema, SourceRows sourceRows,
+            Resume resume, List<String> notices) {
         /** Checks for nulls and copies. */
         public Loaded {
             Objects.requireNonNull(dir, "dir");
             Objects.requireNonNull(info, "info");
             Objects.requireNonNull(weights, "weights");
             notices = List.copyOf(notices);
+        }
+
+        /** @return the moving average of the weights, if the checkpoint holds one */
+        public Optional<ModelWeights> emaWeights() {
+            return ema == null ? Optional.empty() : Optional.of(ema.weights());
+        }
+
+        /** @return the weights sampling uses unless told otherwise: {@code EMA} when present, else {@code FINAL} */
+        public WeightsKind defaultWeights() {
+            return ema != null ? WeightsKind.EMA : WeightsKind.FINAL;
+        }
+
+        /**
+         * @param kind which set
+         * @return that set of weights
+         * @throws ConfigurationException if {@code EMA} is asked of a checkpoint that holds none
+         */
+        public ModelWeights weights(WeightsKind kind) {
+            if (Objects.requireNonNull(kind, "kind") == WeightsKind.FINAL) {
+                return weights;
+            }
+            if (ema == null) {
+                throw new ConfigurationException("the checkpoint " + dir + " holds no EMA weights (it was trained"
+                        + " without --ema); use --weights final, or train with --ema 0.999 to get them");
+            }
+            return ema.weights();
+        }
+
+        /** @return the weights sampling uses by default: {@code weights(defaultWeights())} */
+        public ModelWeights samplingWeights() {
+            return weights(defaultWeights());
+        }
+
+        /**
+         * @param kind which set
+         * @return how to name it to the user, e.g. {@code EMA weights (decay 0.999)} or {@code final weights}
+         */
+        public String describe(WeightsKind kind) {
+            weights(kind);
+            return kind == WeightsKind.EMA ? "EMA weights (decay " + ema.decay() + ")" : "final weights"
+                    + (ema != null ? " (not the EMA)" : "");
         }
 
         /**
@@ -241,7 +343,7 @@ public final class Checkpoints {
         }
 
         /**
-         * Saves one generation and commits it (see the class comment).
+         * Saves one generation without EMA weights and commits it (see the class comment).
          *
          * @param info what to record
          * @param weights the weights; must match {@code info.model()}
@@ -250,7 +352,26 @@ public final class Checkpoints {
          * @throws CheckpointException if the weights do not fit the model or a file cannot be written
          */
         public void save(CheckpointInfo info, ModelWeights weights, SourceRows sourceRows, Resume resume) {
+            save(info, weights, null, sourceRows, resume);
+        }
+
+        /**
+         * Saves one generation and commits it (see the class comment).
+         *
+         * @param info what to record
+         * @param weights the weights; must match {@code info.model()}
+         * @param ema the moving average of the weights and its decay, or {@code null}; must match
+         *     {@code info.model()}
+         * @param sourceRows the source's rows to store, or {@code null}
+         * @param resume the state to resume from, or {@code null}
+         * @throws CheckpointException if the weights do not fit the model or a file cannot be written
+         */
+        public void save(CheckpointInfo info, ModelWeights weights, EmaWeights ema, SourceRows sourceRows,
+                Resume resume) {
             requireFits(dir, info, weights);
+            if (ema != null) {
+                requireFits(dir, info, ema.weights());
+            }
             if (sourceRows != null && sourceRows.dim() != info.dataDim()) {
                 throw new IllegalArgumentException("source rows of dimension " + sourceRows.dim()
                         + " for data of dimension " + info.dataDim());
@@ -263,6 +384,13 @@ public final class Checkpoints {
             meta.put("model", info.model().describe());
             String weightsFile = fileName(MODEL, generation);
             hashes.put(weightsFile, writeTensors(dir.resolve(weightsFile), weights, meta));
+            String emaFile = null;
+            if (ema != null) {
+                emaFile = fileName(EMA, generation);
+                Map<String, String> emaMeta = new LinkedHashMap<>(meta);
+                emaMeta.put("ema_decay", Double.toString(ema.decay()));
+                hashes.put(emaFile, writeTensors(dir.resolve(emaFile), ema.weights(), emaMeta));
+            }
             String sourceFile = null;
             if (sourceRows != null) {
                 sourceFile = fileName(SOURCE, generation);
@@ -278,7 +406,8 @@ public final class Checkpoints {
             }
             Path sidecar = dir.resolve(INFO_FILE);
             try {
-                AtomicFiles.writeString(sidecar, toJson(info, weightsFile, sourceFile, stateFile, hashes,
+                AtomicFiles.writeString(sidecar, toJson(info, weightsFile, emaFile == null ? null
+                        : new EmaFile(emaFile, ema.decay()), sourceFile, stateFile, hashes,
                         resume == null ? null : resume.json()));
             } catch (IOException e) {
                 throw new CheckpointException("cannot write " + sidecar + ": " + e.getMessage()
@@ -318,10 +447,27 @@ public final class Checkpoints {
      *     or a file cannot be written
      */
     public static void save(Path dir, CheckpointInfo info, ModelWeights weights) {
+        save(dir, info, weights, null);
+    }
+
+    /**
+     * As {@link #save(Path, CheckpointInfo, ModelWeights)}, with a moving average of the weights.
+     *
+     * @param dir the folder
+     * @param info what to record
+     * @param weights the weights; must match {@code info.model()}
+     * @param ema the moving average and its decay, or {@code null}
+     * @throws CheckpointException if another writer holds the folder, the weights do not fit the model
+     *     or a file cannot be written
+     */
+    public static void save(Path dir, CheckpointInfo info, ModelWeights weights, EmaWeights ema) {
         Objects.requireNonNull(dir, "dir");
         requireFits(dir, info, weights); // before the folder is created
+        if (ema != null) {
+            requireFits(dir, info, ema.weights());
+        }
         try (Writer w = open(dir, "saving a checkpoint")) {
-            w.save(info, weights, null, null);
+            w.save(info, weights, ema, null, null);
         }
     }
 
@@ -461,25 +607,9 @@ public final class Checkpoints {
                         + " (format " + info.formatVersion() + " stored only its path)");
             }
         }
-        ModelWeights weights = Safetensors.parse(readChecked(dir, sidecar.weightsFile, sidecar.hashes),
-                dir.resolve(sidecar.weightsFile).toString()).weights();
-        Path weightsPath = dir.resolve(sidecar.weightsFile);
-        long stored = 0;
-        for (ModelWeights.Parameter p : weights.parameters()) {
-            stored += p.size();
-        }
-        if (stored != info.model().parameterCount()) {
-            throw new CheckpointException(weightsPath + " holds " + stored + " values but the model in " + INFO_FILE
-                    + " (" + info.model().describe() + ") has " + info.model().parameterCount()
-                    + " parameters; the files do not belong together");
-        }
-        ModelWeights ordered = inSpecOrder(weights, info.model());
-        try {
-            ordered.requireMatches(info.model());
-        } catch (ShapeMismatchException e) {
-            throw new CheckpointException(weightsPath + " does not match the model in " + INFO_FILE + " ("
-                    + info.model().describe() + "): " + e.getMessage(), e);
-        }
+        ModelWeights ordered = modelWeights(dir, sidecar.weightsFile, sidecar.hashes, info);
+        EmaWeights ema = sidecar.ema == null ? null
+                : new EmaWeights(sidecar.ema.decay(), modelWeights(dir, sidecar.ema.file(), sidecar.hashes, info));
         SourceRows sourceRows = null;
         if (sidecar.sourceFile != null) {
             ModelWeights rows = Safetensors.parse(readChecked(dir, sidecar.sourceFile, sidecar.hashes),
@@ -505,7 +635,31 @@ public final class Checkpoints {
                     dir.resolve(sidecar.stateFile).toString()).weights();
             resume = new Resume(sidecar.resumeJson, tensors);
         }
-        return new Loaded(dir, info, ordered, sourceRows, resume, notices);
+        return new Loaded(dir, info, ordered, ema, sourceRows, resume, notices);
+    }
+
+    /** A file of weights, checked against its hash and the model, in the model's parameter order. */
+    private static ModelWeights modelWeights(Path dir, String file, Map<String, String> hashes, CheckpointInfo info) {
+        ModelWeights weights = Safetensors.parse(readChecked(dir, file, hashes), dir.resolve(file).toString())
+                .weights();
+        Path weightsPath = dir.resolve(file);
+        long stored = 0;
+        for (ModelWeights.Parameter p : weights.parameters()) {
+            stored += p.size();
+        }
+        if (stored != info.model().parameterCount()) {
+            throw new CheckpointException(weightsPath + " holds " + stored + " values but the model in " + INFO_FILE
+                    + " (" + info.model().describe() + ") has " + info.model().parameterCount()
+                    + " parameters; the files do not belong together");
+        }
+        ModelWeights ordered = inSpecOrder(weights, info.model());
+        try {
+            ordered.requireMatches(info.model());
+        } catch (ShapeMismatchException e) {
+            throw new CheckpointException(weightsPath + " does not match the model in " + INFO_FILE + " ("
+                    + info.model().describe() + "): " + e.getMessage(), e);
+        }
+        return ordered;
     }
 
     /**
@@ -522,8 +676,12 @@ public final class Checkpoints {
     }
 
     /** The sidecar with the file names and hashes of its generation. */
-    private record Sidecar(CheckpointInfo info, String weightsFile, String sourceFile, String stateFile,
+    private record Sidecar(CheckpointInfo info, String weightsFile, EmaFile ema, String sourceFile, String stateFile,
             Map<String, String> hashes, ObjectNode resumeJson) {
+    }
+
+    /** The sidecar's record of the EMA weights: their file and decay. */
+    private record EmaFile(String file, double decay) {
     }
 
     private static Sidecar readSidecar(Path dir) {
@@ -583,11 +741,11 @@ public final class Checkpoints {
      *     {@link Writer#save} writes adds the file names and hashes of the generation
      */
     public static String toJson(CheckpointInfo info) {
-        return toJson(info, null, null, null, Map.of(), null);
+        return toJson(info, null, null, null, null, Map.of(), null);
     }
 
-    private static String toJson(CheckpointInfo info, String weightsFile, String sourceFile, String stateFile,
-            Map<String, String> hashes, ObjectNode resume) {
+    private static String toJson(CheckpointInfo info, String weightsFile, EmaFile ema, String sourceFile,
+            String stateFile, Map<String, String> hashes, ObjectNode resume) {
         ObjectNode root = JSON.createObjectNode();
         root.put("formatVersion", info.formatVersion());
         ObjectNode model = root.putObject("model");
@@ -634,6 +792,11 @@ public final class Checkpoints {
         }
         if (weightsFile != null) {
             root.put("weights", weightsFile);
+        }
+        if (ema != null) {
+            ObjectNode e = root.putObject("ema");
+            e.put("file", ema.file());
+            e.put("decay", ema.decay());
         }
         if (sourceFile != null) {
             root.put("sourceRows", sourceFile);
@@ -769,7 +932,7 @@ public final class Checkpoints {
             throw r.invalid("weights", "\"" + LEGACY_WEIGHTS_FILE + "\" in format " + info.formatVersion(),
                     root.get("weights"));
         }
-        return new Sidecar(info, LEGACY_WEIGHTS_FILE, null, null, Map.of(), null);
+        return new Sidecar(info, LEGACY_WEIGHTS_FILE, null, null, null, Map.of(), null);
     }
 
     /** Format 3: the generation's file names, each with its SHA-256. */
@@ -788,6 +951,19 @@ public final class Checkpoints {
         }
         String weights = file(r, root, "weights", MODEL, hashes);
         String generation = weights.substring(MODEL.length());
+        EmaFile ema = null;
+        if (root.has("ema")) {
+            JsonNode e = r.object(root, "ema");
+            JsonFields re = r.at("ema");
+            String emaFile = file(re, e, "file", EMA, hashes);
+            double decay = re.number(e, "decay");
+            try {
+                ModelInputs.emaDecay(decay);
+            } catch (IllegalArgumentException ex) {
+                throw re.invalid("decay", "a decay in [0, 1)", e.get("decay"));
+            }
+            ema = new EmaFile(emaFile, decay);
+        }
         String sourceFile = root.has("sourceRows") ? file(r, root, "sourceRows", SOURCE, hashes) : null;
         String stateFile = null;
         ObjectNode resume = null;
@@ -796,17 +972,17 @@ public final class Checkpoints {
             stateFile = file(r.at("resume"), res, "file", STATE, hashes);
             resume = (ObjectNode) r.at("resume").object(res, "state");
         }
-        for (String f : new String[] {sourceFile, stateFile}) {
+        for (String f : new String[] {ema == null ? null : ema.file(), sourceFile, stateFile}) {
             if (f != null && !f.endsWith(generation)) {
-                throw r.invalid(f.startsWith(SOURCE) ? "sourceRows" : "resume.file",
+                throw r.invalid(f.startsWith(SOURCE) ? "sourceRows" : f.startsWith(EMA) ? "ema.file" : "resume.file",
                         "a file of the weights' generation (" + generation.substring(1) + ")", TextNode.valueOf(f));
             }
         }
-        if (hashes.size() != 1 + (sourceFile == null ? 0 : 1) + (stateFile == null ? 0 : 1)) {
+        if (hashes.size() != 1 + (ema == null ? 0 : 1) + (sourceFile == null ? 0 : 1) + (stateFile == null ? 0 : 1)) {
             throw r.invalid("sha256", "one hash for each file the checkpoint names", TextNode.valueOf(
                     hashes.size() + " entries"));
         }
-        return new Sidecar(info, weights, sourceFile, stateFile, Map.copyOf(hashes), resume);
+        return new Sidecar(info, weights, ema, sourceFile, stateFile, Map.copyOf(hashes), resume);
     }
 
     /** A plugin name: lower case, digits and {@code .-_}, as the registries name components. */

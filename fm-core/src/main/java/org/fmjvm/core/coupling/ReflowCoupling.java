@@ -36,7 +36,9 @@ import org.fmjvm.core.data.GaussianSource;
  * <p>The teacher ODE is integrated with a fixed-step {@link Method} ({@code euler} or {@code rk4})
  * in {@code steps} steps, in float32 (the teacher's precision), and the result converted to
  * {@code x0}'s dtype. The pairs live in the teacher's model coordinates (its normalisation): train
- * the student on the same data set and normalisation as the teacher.
+ * the student on the same data set and normalisation as the teacher. The teacher runs on the weights
+ * its checkpoint samples from by default ({@link Checkpoints.Loaded#samplingWeights()}: the EMA
+ * weights when it holds them).
  *
  * <p><b>Cached pairs.</b> With {@code pairs = N > 0}, the first call draws {@code N} noise points
  * from {@code rng.split("reflow-pairs")} (which depends only on that generator's seed, so on the
@@ -268,7 +270,8 @@ public final class ReflowCoupling implements Coupling, AutoCloseable {
         } catch (CheckpointException e) {
             throw new CheckpointException("reflow teacher: " + e.getMessage(), e);
         }
-        model = backend.newModel(loaded.info().model(), loaded.weights());
+        // the weights the teacher is sampled from by default: its EMA weights when it kept an average
+        model = backend.newModel(loaded.info().model(), loaded.samplingWeights());
         return model;
     }
 

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalDouble;
 
 import org.fmjvm.api.Backend;
 import org.fmjvm.api.Tensor;
@@ -36,6 +37,11 @@ import org.fmjvm.core.data.GaussianSource;
  * {@code (x_t, dx_t)} from the path and make one optimizer step on
  * {@code mean || v(t, x_t) - dx_t ||^2}. A non-finite loss stops the run with
  * {@link TrainingDivergedException}.
+ *
+ * <p>With {@link TrainingConfig#emaDecay()} the model keeps an exponential moving average of its
+ * weights ({@link TrainableModel#enableEma}, from the weights it starts with); the result and every
+ * snapshot carry it, and held-out evaluations score it instead of the trained weights, since the
+ * average is what is sampled from (as PyTorch users evaluate their EMA model).
  *
  * <p>Randomness: one seed, split into independent streams ({@code source}, {@code data},
  * {@code coupling}, {@code time}, {@code path}), so the same seed and backend reproduce a run and
@@ -121,6 +127,11 @@ public final class Trainer {
      * held-out loss. Evaluations draw from their own random stream ({@code validation}), so the
      * training steps are the same with or without them.
      *
+     * <p>With a moving average of the weights ({@link TrainingConfig#emaDecay()}), the evaluations
+     * score the average, and keeping the best keeps both the average and the trained weights of the
+     * step where the average's held-out loss was lowest ({@link TrainingResult#bestEmaWeights()},
+     * {@link TrainingResult#bestWeights()}).
+     *
      * @param model the model to train (the caller owns and closes it)
      * @param config steps and batch size
      * @param validation the held-out evaluation, or {@code null} for none
@@ -138,7 +149,8 @@ public final class Trainer {
      * Trains {@code model} in place as {@link #train(TrainableModel, TrainingConfig, Validation, List)}
      * does, handing snapshots to {@code checkpointing.sink()} and, with
      * {@code checkpointing.resumeFrom()}, continuing a snapshot's run: the optimizer's state, the
-     * random streams, the losses and the held-out bookkeeping are restored and the run goes on from
+     * random streams, the losses, the held-out bookkeeping and the moving average of the weights are
+     * restored and the run goes on from
      * the next step, bitwise as if it had never stopped (the model must already hold the snapshot's
      * weights, and the trainer and the arguments must be those of the snapshot's run). Listeners then
      * get {@code onStart} (with {@link TrainingStart#resumedFrom()}) and events for the remaining
@@ -151,7 +163,9 @@ public final class Trainer {
      * @param checkpointing snapshots and the run to continue
      * @return the per-step losses, timing and evaluations of the whole run
      * @throws ConfigurationException if the snapshot does not fit this run (steps, batch, seed,
-     *     parameter shapes, held-out evaluation), before the model is touched
+     *     parameter shapes, held-out evaluation, moving average), before the model is touched
+     * @throws UnsupportedOperationException if the config asks for a moving average and the model
+     *     cannot keep one
      * @throws DataException if the data or held-out dimension differs from the model's
      * @throws TrainingDivergedException if a loss is NaN or infinite
      */
@@ -173,7 +187,16 @@ public final class Trainer {
         TrainingState resume = checkpointing.resumeFrom();
         if (resume != null) {
             requireFits(resume, model, config, validation, root);
+        }
+        boolean ema = config.emaDecay().isPresent();
+        if (ema) {
+            model.enableEma(config.emaDecay().getAsDouble());
+        }
+        if (resume != null) {
             model.restoreOptimizerState(resume.optimizer());
+            if (ema) {
+                model.restoreEma(resume.ema().weights());
+            }
         }
         Rng sourceRng = stream(root, "source", resume);
         Rng dataRng = stream(root, "data", resume);
@@ -189,7 +212,8 @@ public final class Trainer {
         TrainingStart startEvent = new TrainingStart(steps, batch, seed, "data: " + data.describe() + "\nsource: "
                 + source.describe() + "\nmodel: "
                 + model.spec().describe() + "\noptimizer: " + model.optimizer().describe() + ", learning-rate schedule "
-                + config.schedule().id() + "\npath: " + path.describe()
+                + config.schedule().id() + (ema ? ", moving average of the weights with decay "
+                + config.emaDecay().getAsDouble() : "") + "\npath: " + path.describe()
                 + "\ncoupling: " + coupling.describe() + "\ntime-sampler: " + timeSampler.describe(), first);
         for (TrainingListener l : listeners) {
             l.onStart(startEvent);
@@ -201,6 +225,7 @@ public final class Trainer {
                 : new FixedDraws(validation.train(), dim, validationRng.split("train"));
         List<ValidationEnd> evaluations = new ArrayList<>(resume == null ? List.of() : resume.evaluations());
         ModelWeights bestWeights = resume == null ? null : resume.bestWeights();
+        ModelWeights bestEma = resume == null || resume.ema() == null ? null : resume.ema().best();
         double bestLoss = resume == null ? Double.POSITIVE_INFINITY : resume.bestHeldOutLoss();
         double baseRate = model.optimizer().learningRate();
         for (int step = first; step < steps; step++) {
@@ -225,10 +250,21 @@ public final class Trainer {
                 }
             }
             if (validation != null && ((step + 1) % validation.every() == 0 || step + 1 == steps)) {
-                double heldOutLoss = heldOutDraws.loss(model);
-                double trainLoss = trainDraws.loss(model);
-                Validation.Nll nll = validation.hasLikelihood() ? nll(model, validation, validationRng.split("probes"))
-                        : null;
+                ModelWeights average = ema ? model.emaWeights().orElseThrow() : null;
+                double heldOutLoss;
+                double trainLoss;
+                if (average == null) {
+                    heldOutLoss = heldOutDraws.loss(model);
+                    trainLoss = trainDraws.loss(model);
+                } else {
+                    // the average is scored on a copy that holds it; the copy's optimizer never steps
+                    try (TrainableModel scored = backend.newTrainableModel(model.spec(), model.optimizer(), average)) {
+                        heldOutLoss = heldOutDraws.loss(scored);
+                        trainLoss = trainDraws.loss(scored);
+                    }
+                }
+                Validation.Nll nll = validation.hasLikelihood() ? nll(model.spec(),
+                        average != null ? average : model.weights(), validation, validationRng.split("probes")) : null;
                 Double heldOutNll = nll == null ? null : nll.heldOut();
                 Double trainNll = nll == null ? null : nll.train();
                 boolean best = heldOutLoss < bestLoss;
@@ -236,6 +272,7 @@ public final class Trainer {
                     bestLoss = heldOutLoss;
                     if (validation.keepBest()) {
                         bestWeights = model.weights();
+                        bestEma = average;
                     }
                 }
                 ValidationEnd event = new ValidationEnd(step + 1, trainLoss, heldOutLoss, trainNll, heldOutNll, best);
@@ -248,8 +285,11 @@ public final class Trainer {
             if (checkpointing.every() > 0 && done % checkpointing.every() == 0 && done < steps) {
                 Map<String, Rng.State> streams = Map.of("source", sourceRng.state(), "data", dataRng.state(),
                         "coupling", couplingRng.state(), "time", timeRng.state(), "path", pathRng.state());
+                TrainingState.Ema emaState = ema ? new TrainingState.Ema(config.emaDecay().getAsDouble(),
+                        model.emaWeights().orElseThrow(), bestEma) : null;
                 TrainingState state = new TrainingState(done, steps, batch, streams, model.optimizerState(),
-                        Arrays.copyOf(losses, done), System.nanoTime() - start, evaluations, bestLoss, bestWeights);
+                        Arrays.copyOf(losses, done), System.nanoTime() - start, evaluations, bestLoss, bestWeights,
+                        emaState);
                 checkpointing.sink().save(model.weights(), state);
             }
         }
@@ -260,7 +300,8 @@ public final class Trainer {
         for (TrainingListener l : listeners) {
             l.onEnd(end);
         }
-        return new TrainingResult(losses, finalLoss, wall, evaluations, bestWeights);
+        return new TrainingResult(losses, finalLoss, wall, evaluations, bestWeights,
+                ema ? model.emaWeights().orElseThrow() : null, bestEma);
     }
 
     /** The stream {@code label}: split from the seed for a fresh run, else where the snapshot left it. */
@@ -290,10 +331,26 @@ public final class Trainer {
                         + " seed " + seed + "; resume with the seed of the saved run");
             }
         }
+        OptionalDouble decay = config.emaDecay();
+        if (state.ema() == null && decay.isPresent()) {
+            throw new ConfigurationException(prefix + "it keeps no moving average of the weights but this run keeps"
+                    + " one with decay " + decay.getAsDouble() + "; resume without an EMA decay");
+        }
+        if (state.ema() != null && (decay.isEmpty() || Double.compare(decay.getAsDouble(), state.ema().decay()) != 0)) {
+            throw new ConfigurationException(prefix + "it keeps a moving average of the weights with decay "
+                    + state.ema().decay() + " but this run " + (decay.isEmpty() ? "keeps none"
+                    : "has decay " + decay.getAsDouble()) + "; resume with EMA decay " + state.ema().decay());
+        }
         try {
             state.optimizer().requireMatches(model.spec());
             if (state.bestWeights() != null) {
                 state.bestWeights().requireMatches(model.spec());
+            }
+            if (state.ema() != null) {
+                state.ema().weights().requireMatches(model.spec());
+                if (state.ema().best() != null) {
+                    state.ema().best().requireMatches(model.spec());
+                }
             }
         } catch (ShapeMismatchException e) {
             throw new ConfigurationException(prefix + "it does not fit the model " + model.spec().describe() + ": "
@@ -323,13 +380,14 @@ public final class Trainer {
         }
     }
 
-    /** The held-out and training-subset NLLs of the current weights, with the run's estimator, or nulls. */
-    private Validation.Nll nll(TrainableModel model, Validation validation, Rng probes) {
+    /** The held-out and training-subset NLLs of the weights, with the run's estimator, or nulls. */
+    private Validation.Nll nll(org.fmjvm.api.model.ModelSpec spec, ModelWeights weights, Validation validation,
+            Rng probes) {
         if (source.logDensity().isEmpty()) {
             return null;
         }
         // an inference copy of the weights: its backward passes skip the parameters' gradients
-        try (VelocityModel copy = backend.newModel(model.spec(), model.weights())) {
+        try (VelocityModel copy = backend.newModel(spec, weights)) {
             return validation.nll(copy, source, validation.nllProbes() == 0 ? null : probes);
         }
     }

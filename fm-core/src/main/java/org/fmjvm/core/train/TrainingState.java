@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.fmjvm.api.error.CheckpointException;
 import org.fmjvm.api.error.FlowMatchingException;
+import org.fmjvm.api.model.ModelInputs;
 import org.fmjvm.api.model.ModelWeights;
 import org.fmjvm.api.model.OptimizerState;
 import org.fmjvm.api.random.Rng;
@@ -26,8 +27,9 @@ import org.fmjvm.core.io.JsonFields;
  * Everything {@link Trainer} needs, besides the model's weights, to continue a run after
  * {@code step} completed steps so that the rest of the run is bitwise the uninterrupted one: the
  * state of every random stream of the loop, the optimizer's state, the losses so far (for the
- * final-loss mean and the loss curve), the wall time so far, and the held-out bookkeeping. The
- * learning-rate schedule's position is {@code step}.
+ * final-loss mean and the loss curve), the wall time so far, the held-out bookkeeping and, when the
+ * run keeps one, the moving average of the weights. The learning-rate schedule's position is
+ * {@code step}.
  *
  * <p>Nothing else in a run carries state from one step to the next: data sets, sources, couplings,
  * time samplers and paths draw only from the generator they are given (the reflow coupling's cached
@@ -54,10 +56,59 @@ import org.fmjvm.core.io.JsonFields;
  *     flagged best; equals the held-out loss of the last evaluation flagged best
  * @param bestWeights the weights kept at the lowest held-out loss, or {@code null} when the run
  *     keeps none (or none yet)
+ * @param ema the moving average of the weights after step {@code step}, or {@code null} when the run
+ *     keeps none
  */
 public record TrainingState(int step, int totalSteps, int batch, Map<String, Rng.State> streams,
         OptimizerState optimizer, double[] losses, long wallNanos, List<ValidationEnd> evaluations,
-        double bestHeldOutLoss, ModelWeights bestWeights) {
+        double bestHeldOutLoss, ModelWeights bestWeights, Ema ema) {
+
+    /**
+     * The exponential moving average of the weights a run keeps ({@link TrainingConfig#emaDecay()}).
+     *
+     * @param decay its decay, in {@code [0, 1)}
+     * @param weights the average after the state's step, named like the parameters
+     * @param best the average at the step of the state's {@code bestWeights} (the held-out evaluation
+     *     scores the average, so this is the set with the lowest held-out loss), or {@code null} exactly
+     *     when the state keeps no best weights
+     */
+    public record Ema(double decay, ModelWeights weights, ModelWeights best) {
+        /**
+         * Validates.
+         *
+         * @throws IllegalArgumentException if the decay is outside {@code [0, 1)} or best and
+         *     average name different tensors
+         */
+        public Ema {
+            ModelInputs.emaDecay(decay);
+            Objects.requireNonNull(weights, "weights");
+            if (best != null && !best.names().equals(weights.names())) {
+                throw new IllegalArgumentException("the best moving average holds " + best.names()
+                        + " but the moving average " + weights.names());
+            }
+        }
+    }
+
+    /**
+     * A state of a run without a moving average of the weights.
+     *
+     * @param step completed steps
+     * @param totalSteps the run's length
+     * @param batch the run's batch size
+     * @param streams the state of each of the loop's random streams
+     * @param optimizer the optimizer's state
+     * @param losses the loss of each completed step
+     * @param wallNanos wall time so far
+     * @param evaluations the held-out evaluations so far
+     * @param bestHeldOutLoss the lowest held-out loss so far
+     * @param bestWeights the weights kept at the lowest held-out loss, or {@code null}
+     */
+    public TrainingState(int step, int totalSteps, int batch, Map<String, Rng.State> streams,
+            OptimizerState optimizer, double[] losses, long wallNanos, List<ValidationEnd> evaluations,
+            double bestHeldOutLoss, ModelWeights bestWeights) {
+        this(step, totalSteps, batch, streams, optimizer, losses, wallNanos, evaluations, bestHeldOutLoss,
+                bestWeights, null);
+    }
 
     /** The purposes of the loop's random streams, each split from the run's seed. */
     public static final List<String> STREAMS = List.of("source", "data", "coupling", "time", "path");
@@ -71,6 +122,10 @@ public record TrainingState(int step, int totalSteps, int batch, Map<String, Rng
     public static final String SECOND_MOMENT_PREFIX = "optimizer.v.";
     /** Prefix of the kept best weights in {@link #tensors()}. */
     public static final String BEST_PREFIX = "best.";
+    /** Prefix of the moving average of the weights in {@link #tensors()}. */
+    public static final String EMA_PREFIX = "ema.";
+    /** Prefix of the moving average kept with the best weights in {@link #tensors()}. */
+    public static final String BEST_EMA_PREFIX = "best-ema.";
 
     /** The longest name shown whole in messages. */
     private static final int SHORT = 60;
@@ -141,6 +196,17 @@ public record TrainingState(int step, int totalSteps, int batch, Map<String, Rng
             throw new IllegalArgumentException("best weights hold " + bestWeights.names() + " but the optimizer's"
                     + " moments " + optimizer.firstMoments().names());
         }
+        if (ema != null) {
+            if (!ema.weights().names().equals(optimizer.firstMoments().names())) {
+                throw new IllegalArgumentException("the moving average holds " + ema.weights().names()
+                        + " but the optimizer's moments " + optimizer.firstMoments().names());
+            }
+            if ((ema.best() != null) != (bestWeights != null)) {
+                throw new IllegalArgumentException(bestWeights != null
+                        ? "best weights are kept without the moving average of their step"
+                        : "a best moving average is kept without best weights");
+            }
+        }
     }
 
     @Override
@@ -158,7 +224,7 @@ public record TrainingState(int step, int totalSteps, int batch, Map<String, Rng
      *
      * @return a new object: {@code version, step, totalSteps, batch, wallNanos, parameters, random,
      *     optimizer {steps, learningRate}, losses, validation {bestHeldOutLoss, keptBestWeights,
-     *     evaluations}}
+     *     evaluations}} and, when the run keeps a moving average, {@code ema {decay}}
      */
     public ObjectNode toJson() {
         JsonNodeFactory f = JsonNodeFactory.instance;
@@ -198,6 +264,9 @@ public record TrainingState(int step, int totalSteps, int batch, Map<String, Rng
             o.set("heldOutNll", e.heldOutNll() == null ? f.nullNode() : number(e.heldOutNll()));
             o.put("best", e.best());
         }
+        if (ema != null) {
+            root.putObject("ema").set("decay", number(ema.decay()));
+        }
         return root;
     }
 
@@ -210,7 +279,8 @@ public record TrainingState(int step, int totalSteps, int batch, Map<String, Rng
     /**
      * The large arrays: Adam's moments as {@code optimizer.m.<param>} and {@code optimizer.v.<param>}
      * (all first moments, then all second moments, in the model's order), then the kept best weights
-     * as {@code best.<param>} when there are any.
+     * as {@code best.<param>} when there are any, then the moving average as {@code ema.<param>} and
+     * the one kept with the best weights as {@code best-ema.<param>} when the run keeps them.
      *
      * @return the arrays under those names
      */
@@ -220,6 +290,12 @@ public record TrainingState(int step, int totalSteps, int batch, Map<String, Rng
         prefixed(SECOND_MOMENT_PREFIX, optimizer.secondMoments(), out);
         if (bestWeights != null) {
             prefixed(BEST_PREFIX, bestWeights, out);
+        }
+        if (ema != null) {
+            prefixed(EMA_PREFIX, ema.weights(), out);
+            if (ema.best() != null) {
+                prefixed(BEST_EMA_PREFIX, ema.best(), out);
+            }
         }
         return new ModelWeights(out);
     }
@@ -232,8 +308,9 @@ public record TrainingState(int step, int totalSteps, int batch, Map<String, Rng
 
     /**
      * Reads a state written by {@link #toJson()} and {@link #tensors()}. Tensors outside the
-     * {@code optimizer.} and {@code best.} prefixes are ignored, so the arrays may share a file with
-     * the model's weights.
+     * {@code optimizer.}, {@code best.}, {@code ema.} and {@code best-ema.} prefixes are ignored, so
+     * the arrays may share a file with the model's weights. A state without the {@code ema} field (as
+     * written before moving averages existed) keeps none.
      *
      * @param json the small fields
      * @param tensors the arrays
@@ -319,12 +396,25 @@ public record TrainingState(int step, int totalSteps, int batch, Map<String, Rng
         ModelWeights m = tensors(source, byName, used, FIRST_MOMENT_PREFIX, parameters);
         ModelWeights vs = tensors(source, byName, used, SECOND_MOMENT_PREFIX, parameters);
         ModelWeights best = keptBest ? tensors(source, byName, used, BEST_PREFIX, parameters) : null;
+        Ema ema = null;
+        if (json.has("ema") && !json.get("ema").isNull()) {
+            JsonNode e = r.object(json, "ema");
+            double decay = number(r.at("ema"), e, "decay");
+            ModelWeights average = tensors(source, byName, used, EMA_PREFIX, parameters);
+            ModelWeights bestAverage = keptBest ? tensors(source, byName, used, BEST_EMA_PREFIX, parameters) : null;
+            try {
+                ema = new Ema(decay, average, bestAverage);
+            } catch (IllegalArgumentException ex) {
+                throw r.fail("ema.decay", "is invalid: " + ex.getMessage(), ex);
+            }
+        }
         for (String name : byName.keySet()) {
-            boolean ours = name.startsWith("optimizer.") || name.startsWith(BEST_PREFIX);
+            boolean ours = name.startsWith("optimizer.") || name.startsWith(BEST_PREFIX) || name.startsWith(EMA_PREFIX)
+                    || name.startsWith(BEST_EMA_PREFIX);
             if (ours && !used.contains(name)) {
                 throw new CheckpointException(source + ": tensor " + shorten(name) + " is not part of the"
                         + " training state (parameters " + shorten(parameters.toString()) + ", keptBestWeights "
-                        + keptBest + ")");
+                        + keptBest + ", moving average " + (ema != null) + ")");
             }
         }
         OptimizerState optimizer;
@@ -335,7 +425,7 @@ public record TrainingState(int step, int totalSteps, int batch, Map<String, Rng
         }
         try {
             return new TrainingState(step, totalSteps, batch, streams, optimizer, losses, wallNanos, evaluations,
-                    bestHeldOutLoss, best);
+                    bestHeldOutLoss, best, ema);
         } catch (IllegalArgumentException | FlowMatchingException e) {
             throw new CheckpointException(source + ": training state is invalid: " + e.getMessage(), e);
         }
@@ -400,18 +490,20 @@ public record TrainingState(int step, int totalSteps, int batch, Map<String, Rng
         return o instanceof TrainingState s && s.step == step && s.totalSteps == totalSteps && s.batch == batch
                 && s.streams.equals(streams) && s.optimizer.equals(optimizer) && Arrays.equals(s.losses, losses)
                 && s.wallNanos == wallNanos && s.evaluations.equals(evaluations)
-                && Double.compare(s.bestHeldOutLoss, bestHeldOutLoss) == 0 && Objects.equals(s.bestWeights, bestWeights);
+                && Double.compare(s.bestHeldOutLoss, bestHeldOutLoss) == 0 && Objects.equals(s.bestWeights, bestWeights)
+                && Objects.equals(s.ema, ema);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(step, totalSteps, batch, streams, optimizer, Arrays.hashCode(losses), wallNanos,
-                evaluations, bestHeldOutLoss, bestWeights);
+                evaluations, bestHeldOutLoss, bestWeights, ema);
     }
 
     @Override
     public String toString() {
         return "TrainingState[step " + step + " of " + totalSteps + ", batch " + batch + ", " + evaluations.size()
-                + " evaluations" + (bestWeights != null ? ", best weights kept" : "") + "]";
+                + " evaluations" + (bestWeights != null ? ", best weights kept" : "")
+                + (ema != null ? ", moving average with decay " + ema.decay() : "") + "]";
     }
 }

@@ -43,12 +43,14 @@ import org.fmjvm.core.normalize.Normalizer;
 /**
  * Damages a saved checkpoint folder at random and checks the loader's contract: {@link Checkpoints#load}
  * either throws a {@link CheckpointException} whose message is short and quotes no more than a few
- * words of any file, or returns weights bitwise identical to the saved ones. Any other exception,
- * and any changed weight, is a failure: damage to the weights file must be caught (by the format's
- * rules or the recorded SHA-256), and a damaged sidecar must never load other weights.
+ * words of any file, or returns weights and EMA weights bitwise identical to the saved ones. Any
+ * other exception, any changed weight and lost EMA weights are failures: damage to the weights or EMA
+ * file must be caught (by the format's rules or the recorded SHA-256), and a damaged sidecar must
+ * never load other weights.
  *
- * <p>The weights file is found through the sidecar's {@code weights} field, so the test follows the
- * folder layout as {@link Checkpoints} defines it. Seeds are fixed so a run is reproducible.
+ * <p>The weights and EMA files are found through the sidecar's {@code weights} and {@code ema.file}
+ * fields, so the test follows the folder layout as {@link Checkpoints} defines it. Seeds are fixed
+ * so a run is reproducible.
  */
 class CheckpointFuzzTest {
 
@@ -61,9 +63,11 @@ class CheckpointFuzzTest {
 
     private static Path tempDir;
     private static ModelWeights saved;
+    private static ModelWeights savedEma;
     /** The saved folder's files by name. */
     private static final Map<String, byte[]> FILES = new TreeMap<>();
     private static String weightsFile;
+    private static String emaFile;
 
     private final Map<String, Map<String, Integer>> counts = new TreeMap<>();
     private int tryNumber;
@@ -84,8 +88,9 @@ class CheckpointFuzzTest {
                 Instant.parse("2026-11-28T10:15:30Z"))
                 .withTable(n, new CheckpointInfo.HeldOut(0.2, 1, 40, 1.25, 3.5), List.of("a", "b", "c"));
         saved = SPEC.initialWeights(Rng.seeded(11));
+        savedEma = SPEC.initialWeights(Rng.seeded(12));
         Path dir = tempDir.resolve("original");
-        Checkpoints.save(dir, info, saved);
+        Checkpoints.save(dir, info, saved, new Checkpoints.EmaWeights(0.999, savedEma));
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.toList()) {
                 FILES.put(f.getFileName().toString(), Files.readAllBytes(f));
@@ -93,8 +98,10 @@ class CheckpointFuzzTest {
         }
         JsonNode sidecar = JSON.readTree(FILES.get(Checkpoints.INFO_FILE));
         weightsFile = sidecar.get("weights").textValue();
-        assertThat(FILES).containsKey(weightsFile);
+        emaFile = sidecar.at("/ema/file").textValue();
+        assertThat(FILES).containsKey(weightsFile).containsKey(emaFile);
         assertThat(Checkpoints.load(dir).weights()).isEqualTo(saved); // the undamaged folder loads
+        assertThat(Checkpoints.load(dir).emaWeights()).contains(savedEma);
     }
 
     @AfterContainer
@@ -114,6 +121,16 @@ class CheckpointFuzzTest {
                 .order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
         byte[] damaged = FileMutations.apply(original, kind, 0, headerEnd + 8, random).bytes();
         check("weights " + kind, "weights " + kind, Map.of(weightsFile, damaged));
+    }
+
+    @Property(tries = 600, seed = "7404")
+    void damagedEmaFileIsRejectedOrLoadsIdentically(@ForAll FileMutations.Kind kind, @ForAll Random random)
+            throws IOException {
+        byte[] original = FILES.get(emaFile);
+        int headerEnd = 8 + (int) java.nio.ByteBuffer.wrap(original, 0, 8)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        byte[] damaged = FileMutations.apply(original, kind, 0, headerEnd + 8, random).bytes();
+        check("ema " + kind, "ema " + kind, Map.of(emaFile, damaged));
     }
 
     @Property(tries = 1200, seed = "7402")
@@ -156,7 +173,9 @@ class CheckpointFuzzTest {
         }
         try {
             Checkpoints.Loaded loaded = Checkpoints.load(dir);
-            assertIdentical(what, loaded.weights());
+            assertIdentical(what, saved, loaded.weights());
+            assertThat(loaded.emaWeights()).as("EMA weights after %s", what).isPresent();
+            assertIdentical(what + " (EMA weights)", savedEma, loaded.emaWeights().orElseThrow());
             record(kind, "LOADED_IDENTICAL");
         } catch (CheckpointException e) {
             String m = String.valueOf(e.getMessage());
@@ -178,10 +197,10 @@ class CheckpointFuzzTest {
         }
     }
 
-    private static void assertIdentical(String what, ModelWeights got) {
-        assertThat(got.names()).as("names after %s", what).isEqualTo(saved.names());
-        for (int i = 0; i < saved.parameters().size(); i++) {
-            ModelWeights.Parameter a = saved.parameters().get(i);
+    private static void assertIdentical(String what, ModelWeights want, ModelWeights got) {
+        assertThat(got.names()).as("names after %s", what).isEqualTo(want.names());
+        for (int i = 0; i < want.parameters().size(); i++) {
+            ModelWeights.Parameter a = want.parameters().get(i);
             ModelWeights.Parameter b = got.parameters().get(i);
             assertThat(b.shape()).as("shape of %s after %s", a.name(), what).isEqualTo(a.shape());
             float[] x = a.values();
@@ -275,7 +294,8 @@ class CheckpointFuzzTest {
         JsonNode[] values = {f.booleanNode(true), f.arrayNode(), f.objectNode(), f.textNode("text"),
             f.numberNode(1e300), f.numberNode(-1), f.numberNode(0), f.numberNode(2147483648L), f.numberNode(0.5),
             f.textNode(""), f.textNode("x".repeat(5000)), f.textNode("/etc/passwd"), f.textNode("../x"),
-            f.nullNode(), nested, f.textNode(SENTINEL), f.textNode(weightsFile), f.textNode("checkpoint.json")};
+            f.nullNode(), nested, f.textNode(SENTINEL), f.textNode(weightsFile), f.textNode(emaFile),
+            f.textNode("checkpoint.json")};
         return values[random.nextInt(values.length)];
     }
 }

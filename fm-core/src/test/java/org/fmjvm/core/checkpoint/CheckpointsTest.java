@@ -229,6 +229,99 @@ class CheckpointsTest {
     }
 
     @Test
+    void emaWeightsTravelInTheirOwnHashedGenerationFileWithTheirDecay() throws IOException {
+        Path dir = tmp.resolve("with-ema");
+        ModelWeights w = SPEC.initialWeights(Rng.seeded(1));
+        ModelWeights e = SPEC.initialWeights(Rng.seeded(2));
+        ObjectNode state = JSON.createObjectNode().put("step", 40);
+        ModelWeights tensors = new ModelWeights(List.of(new ModelWeights.Parameter("ema.x", new int[] {1},
+                new float[] {0.5f})));
+        try (Checkpoints.Writer writer = Checkpoints.open(dir, "test")) {
+            writer.save(info(SPEC), w, new Checkpoints.EmaWeights(0.999, e), null, new Checkpoints.Resume(state,
+                    tensors));
+        }
+        assertThat(dir.toFile().list()).containsExactlyInAnyOrder("model-000001.safetensors", "ema-000001.safetensors",
+                "state-000001.safetensors", "checkpoint.json", CheckpointLock.FILE);
+        JsonNode sidecar = JSON.readTree(Files.readString(dir.resolve(Checkpoints.INFO_FILE)));
+        assertThat(sidecar.at("/ema/file").textValue()).isEqualTo("ema-000001.safetensors");
+        assertThat(sidecar.at("/ema/decay").doubleValue()).isEqualTo(0.999);
+        assertThat(sidecar.at("/sha256/ema-000001.safetensors").textValue())
+                .isEqualTo(org.fmjvm.core.io.Hashes.sha256Hex(dir.resolve("ema-000001.safetensors")));
+
+        Checkpoints.Loaded loaded = Checkpoints.load(dir);
+        assertThat(loaded.weights()).isEqualTo(w);
+        assertThat(loaded.emaWeights()).contains(e);
+        assertThat(loaded.ema().decay()).isEqualTo(0.999);
+        assertThat(loaded.defaultWeights()).isEqualTo(Checkpoints.WeightsKind.EMA);
+        assertThat(loaded.samplingWeights()).isEqualTo(e).isNotEqualTo(w);
+        assertThat(loaded.weights(Checkpoints.WeightsKind.FINAL)).isEqualTo(w);
+        assertThat(loaded.describe(Checkpoints.WeightsKind.EMA)).isEqualTo("EMA weights (decay 0.999)");
+        assertThat(loaded.describe(Checkpoints.WeightsKind.FINAL)).isEqualTo("final weights (not the EMA)");
+        assertThat(loaded.resume().tensors()).isEqualTo(tensors);
+
+        // damage to the EMA file is caught like damage to the weights
+        Path emaFile = dir.resolve("ema-000001.safetensors");
+        byte[] bytes = Files.readAllBytes(emaFile);
+        bytes[bytes.length - 1] ^= 1;
+        Files.write(emaFile, bytes);
+        assertRejected(dir, emaFile + " does not match the SHA-256 that checkpoint.json records for it");
+        Files.delete(emaFile);
+        assertRejected(dir, "has checkpoint.json but not the ema-000001.safetensors it names");
+
+        // a later save without EMA weights removes their file; asking for them then is refused in one line
+        Checkpoints.save(dir, info(SPEC), w);
+        assertThat(dir.toFile().list()).containsExactlyInAnyOrder("model-000002.safetensors", "checkpoint.json",
+                CheckpointLock.FILE);
+        Checkpoints.Loaded plain = Checkpoints.load(dir);
+        assertThat(plain.emaWeights()).isEmpty();
+        assertThat(plain.defaultWeights()).isEqualTo(Checkpoints.WeightsKind.FINAL);
+        assertThat(plain.samplingWeights()).isEqualTo(w);
+        assertThat(plain.describe(Checkpoints.WeightsKind.FINAL)).isEqualTo("final weights");
+        assertThatThrownBy(() -> plain.weights(Checkpoints.WeightsKind.EMA)).isInstanceOf(ConfigurationException.class)
+                .hasMessage("the checkpoint " + dir + " holds no EMA weights (it was trained without --ema); use"
+                        + " --weights final, or train with --ema 0.999 to get them");
+    }
+
+    @Test
+    void theSidecarsEmaRecordIsChecked() throws IOException {
+        Path dir = tmp.resolve("ema-edits");
+        java.util.function.Supplier<Path> fresh = () -> {
+            Checkpoints.save(dir, info(SPEC), SPEC.initialWeights(Rng.seeded(1)),
+                    new Checkpoints.EmaWeights(0.9, SPEC.initialWeights(Rng.seeded(2))));
+            return dir;
+        };
+        editSidecar(fresh.get(), root -> ((ObjectNode) root.get("ema")).put("decay", 1.0));
+        assertRejected(dir, "field 'ema.decay' must be a decay in [0, 1), got 1.0");
+        editSidecar(fresh.get(), root -> ((ObjectNode) root.get("ema")).put("file", "model-000002.safetensors"));
+        assertRejected(dir, "field 'ema.file' must be a file name such as ema-000001.safetensors");
+        editSidecar(fresh.get(), root -> root.remove("ema"));
+        assertRejected(dir, "field 'sha256' must be one hash for each file the checkpoint names");
+        editSidecar(fresh.get(), root -> ((ObjectNode) root.get("ema")).remove("decay"));
+        assertRejected(dir, "no field 'ema.decay'");
+        // an EMA file of another generation
+        fresh.get();
+        String current = JSON.readTree(Files.readString(dir.resolve(Checkpoints.INFO_FILE))).at("/ema/file").asText();
+        Files.copy(dir.resolve(current), dir.resolve("ema-000001.safetensors"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        editSidecar(dir, root -> {
+            ((ObjectNode) root.get("ema")).put("file", "ema-000001.safetensors");
+            ObjectNode sha = (ObjectNode) root.get("sha256");
+            sha.set("ema-000001.safetensors", sha.remove(current));
+        });
+        assertRejected(dir, "field 'ema.file' must be a file of the weights' generation");
+        // EMA weights that do not fit the model are not saved
+        ModelWeights other = new ModelSpec(2, List.of(16, 9), Activation.TANH, new TimeEmbedding.Sinusoidal(3))
+                .initialWeights(Rng.seeded(3));
+        assertThatThrownBy(() -> Checkpoints.save(tmp.resolve("misfit"), info(SPEC), SPEC.initialWeights(Rng.seeded(1)),
+                new Checkpoints.EmaWeights(0.9, other))).isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("the weights do not match");
+        assertThat(Files.exists(tmp.resolve("misfit"))).isFalse();
+        assertThat(Checkpoints.WeightsKind.parse(" EMA ", "--weights")).isEqualTo(Checkpoints.WeightsKind.EMA);
+        assertThatThrownBy(() -> Checkpoints.WeightsKind.parse("best", "--weights"))
+                .isInstanceOf(ConfigurationException.class).hasMessage("--weights must be ema or final, got 'best'");
+    }
+
+    @Test
     void changedBytesInAnyFileAreCaughtByTheHash() throws IOException {
         Path dir = saved();
         Path w = weightsFile(dir);

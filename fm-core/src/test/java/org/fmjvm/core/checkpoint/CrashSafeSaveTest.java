@@ -28,9 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Kills a child JVM with SIGKILL while it saves checkpoints in a loop ({@link SaveLoop}) and checks
  * that the folder always holds a complete checkpoint: {@link Checkpoints#load} succeeds and returns
- * exactly one of the two weight sets the child alternates between, never a mix or a failure. The
- * next save must clean up whatever the crash left, so that only the checkpoint's files (and a
- * {@code .lock}) remain.
+ * exactly one of the two weight sets the child alternates between, with that set's EMA weights,
+ * never a mix or a failure. The next save (without EMA weights) must clean up whatever the crash
+ * left, the EMA file of the committed generation included, so that only the checkpoint's files
+ * (and a {@code .lock}) remain.
  */
 class CrashSafeSaveTest {
 
@@ -55,13 +56,15 @@ class CrashSafeSaveTest {
             int saves = killWhileSaving(dir, delayMs);
             String when = "kill " + kill + " (" + delayMs + " ms after the first save, " + saves + " saves reported)";
             try {
-                ModelWeights loaded = Checkpoints.load(dir).weights();
-                if (bitwiseEqual(loaded, a)) {
+                Checkpoints.Loaded l = Checkpoints.load(dir);
+                ModelWeights loaded = l.weights();
+                ModelWeights ema = l.emaWeights().orElse(null);
+                if (bitwiseEqual(loaded, a) && ema != null && bitwiseEqual(ema, SaveLoop.ema(1f).weights())) {
                     loadedA++;
-                } else if (bitwiseEqual(loaded, b)) {
+                } else if (bitwiseEqual(loaded, b) && ema != null && bitwiseEqual(ema, SaveLoop.ema(2f).weights())) {
                     loadedB++;
                 } else {
-                    problems.add(when + ": loaded weights that are neither set A nor set B");
+                    problems.add(when + ": loaded weights that are neither set A nor set B with its EMA weights");
                 }
             } catch (RuntimeException e) {
                 problems.add(when + ": load threw " + e);
@@ -75,6 +78,7 @@ class CrashSafeSaveTest {
                 problems.add(when + ": after the next save the folder still holds " + leftover);
             }
             assertThat(bitwiseEqual(Checkpoints.load(dir).weights(), a)).as("the save after " + when).isTrue();
+            assertThat(Checkpoints.load(dir).ema()).as("the save after " + when + " holds no EMA weights").isNull();
         }
         System.out.printf("CrashSafeSaveTest summary: %d kills; loaded set A %d times, set B %d times; %d kills"
                 + " interrupted a save (left uncommitted files)%n", KILLS, loadedA, loadedB, midSave);
@@ -121,10 +125,14 @@ class CrashSafeSaveTest {
         }
     }
 
-    /** The folder's files other than the checkpoint's own (the sidecar, its weights file) and the lock. */
+    /** The folder's files other than the checkpoint's own (the sidecar, its weights and EMA files) and the lock. */
     private static Set<String> leftovers(Path dir) throws IOException {
         JsonNode sidecar = new ObjectMapper().readTree(dir.resolve(Checkpoints.INFO_FILE).toFile());
-        Set<String> expected = Set.of(Checkpoints.INFO_FILE, sidecar.get("weights").textValue(), LOCK_FILE);
+        Set<String> expected = new HashSet<>(Set.of(Checkpoints.INFO_FILE, sidecar.get("weights").textValue(),
+                LOCK_FILE));
+        if (sidecar.has("ema")) {
+            expected.add(sidecar.at("/ema/file").textValue());
+        }
         Set<String> rest = new HashSet<>();
         try (Stream<Path> files = Files.list(dir)) {
             files.map(f -> f.getFileName().toString()).filter(n -> !expected.contains(n)).forEach(rest::add);

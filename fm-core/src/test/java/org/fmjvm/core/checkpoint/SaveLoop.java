@@ -13,7 +13,8 @@ import org.fmjvm.api.model.TimeEmbedding;
 
 /**
  * A child JVM for {@link CrashSafeSaveTest}: saves checkpoints to one folder over and over,
- * alternating between {@link #weights weights(1)} and {@code weights(2)}, and prints
+ * alternating between {@link #weights weights(1)} and {@code weights(2)}, each with EMA weights
+ * {@link #ema ema(1)} and {@code ema(2)} (every weight {@code -1} and {@code -2}), and prints
  * {@code result saved N} after each save, until it is killed (or, as a safety net, after 60 s).
  *
  * <p>Usage: {@code SaveLoop <folder>}.
@@ -38,6 +39,14 @@ public final class SaveLoop {
         }).toList());
     }
 
+    /**
+     * @param value the value of every trained weight of the set
+     * @return the set's EMA weights: every weight {@code -value}
+     */
+    static Checkpoints.EmaWeights ema(float value) {
+        return new Checkpoints.EmaWeights(0.999, weights(-value));
+    }
+
     /** @return the sidecar the loop saves */
     static CheckpointInfo info() {
         return CheckpointInfo.of(SPEC, CheckpointInfo.Component.named("cond-ot"),
@@ -52,10 +61,11 @@ public final class SaveLoop {
     public static void main(String[] args) {
         Path dir = Path.of(args[0]);
         ModelWeights[] sets = {weights(1f), weights(2f)};
+        Checkpoints.EmaWeights[] emas = {ema(1f), ema(2f)};
         CheckpointInfo info = info();
         long deadline = System.nanoTime() + 60_000_000_000L; // never outlive a parent that died
         for (int n = 0; System.nanoTime() < deadline; n++) {
-            Checkpoints.save(dir, info, sets[n % 2]);
+            Checkpoints.save(dir, info, sets[n % 2], emas[n % 2]);
             System.out.println("result saved " + n);
             System.out.flush();
         }

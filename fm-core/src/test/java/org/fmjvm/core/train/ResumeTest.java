@@ -51,9 +51,22 @@ class ResumeTest {
             new TimeEmbedding.Raw());
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One training recipe: components, optimizer, schedule, and optionally a held-out evaluation. */
+    /**
+     * One training recipe: components, optimizer, schedule, optionally a held-out evaluation and a
+     * moving average of the weights (decay {@code ema}, or NaN for none).
+     */
     private record Recipe(String name, Function<FmConfig, FmConfig> components, OptimizerSpec optimizer,
-            LearningRateSchedule schedule, boolean validated) {
+            LearningRateSchedule schedule, boolean validated, double ema) {
+        Recipe(String name, Function<FmConfig, FmConfig> components, OptimizerSpec optimizer,
+                LearningRateSchedule schedule, boolean validated) {
+            this(name, components, optimizer, schedule, validated, Double.NaN);
+        }
+
+        TrainingConfig config() {
+            TrainingConfig c = new TrainingConfig(STEPS, BATCH, schedule);
+            return Double.isNaN(ema) ? c : c.withEma(ema);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -74,7 +87,10 @@ class ResumeTest {
                         .withCoupling(ComponentChoice.of("schrodinger-bridge"))
                         .withPath(ComponentChoice.of("brownian-bridge"))
                         .withTimeSampler(ComponentChoice.of("logit-normal")),
-                        OptimizerSpec.adam(3e-3), new LearningRateSchedule.Constant(), false));
+                        OptimizerSpec.adam(3e-3), new LearningRateSchedule.Constant(), false),
+                new Recipe("ema", c -> c, OptimizerSpec.adam(3e-3), new LearningRateSchedule.Cosine(0.05), false, 0.95),
+                new Recipe("ema, validation, keep-best, likelihood", c -> c, OptimizerSpec.adam(3e-3),
+                        new LearningRateSchedule.Constant(), true, 0.9));
         List<Arguments> out = new ArrayList<>();
         for (String backend : List.of("djl", "tf")) {
             for (Recipe r : recipes) {
@@ -100,8 +116,8 @@ class ResumeTest {
     }
 
     /** What a run leaves behind, plus the events its listener saw. */
-    private record Run(TrainingResult result, ModelWeights weights, List<TrainingStart> starts, List<Integer> steps,
-            List<ValidationEnd> evaluations) {
+    private record Run(TrainingResult result, ModelWeights weights, ModelWeights ema, List<TrainingStart> starts,
+            List<Integer> steps, List<ValidationEnd> evaluations) {
     }
 
     private static Run train(FmRuntime fm, TrainableModel model, Recipe recipe, Checkpointing checkpointing) {
@@ -124,9 +140,9 @@ class ResumeTest {
                 evaluations.add(event);
             }
         };
-        TrainingResult r = fm.trainer(data()).train(model, new TrainingConfig(STEPS, BATCH, recipe.schedule()),
+        TrainingResult r = fm.trainer(data()).train(model, recipe.config(),
                 recipe.validated() ? validation(fm) : null, List.of(listener), checkpointing);
-        return new Run(r, model.weights(), starts, steps, evaluations);
+        return new Run(r, model.weights(), model.emaWeights().orElse(null), starts, steps, evaluations);
     }
 
     /** The state through JSON text and the arrays through fresh copies, as a checkpoint would carry them. */
@@ -196,7 +212,35 @@ class ResumeTest {
             } else {
                 assertThat(resumed.result().bestWeights()).isNull();
             }
+            if (!Double.isNaN(recipe.ema())) {
+                assertThat(restored.ema()).isNotNull();
+                assertThat(restored.ema().decay()).isEqualTo(recipe.ema());
+                Bitwise.assertSameBits("final moving average", plain.ema(), resumed.ema());
+                Bitwise.assertSameBits("the result's moving average", plain.result().emaWeights(),
+                        resumed.result().emaWeights());
+                assertThat(maxAbsDifference(plain.ema(), plain.weights())).as("the average is not the weights")
+                        .isGreaterThan(1e-4);
+                if (recipe.validated()) {
+                    Bitwise.assertSameBits("kept best moving average", plain.result().bestEmaWeights(),
+                            resumed.result().bestEmaWeights());
+                }
+            } else {
+                assertThat(restored.ema()).isNull();
+                assertThat(resumed.ema()).isNull();
+            }
         }
+    }
+
+    private static double maxAbsDifference(ModelWeights a, ModelWeights b) {
+        double max = 0;
+        for (int i = 0; i < a.parameters().size(); i++) {
+            float[] x = a.parameters().get(i).values();
+            float[] y = b.parameters().get(i).values();
+            for (int k = 0; k < x.length; k++) {
+                max = Math.max(max, Math.abs((double) x[k] - y[k]));
+            }
+        }
+        return max;
     }
 
     @Test
@@ -233,6 +277,31 @@ class ResumeTest {
                             .isInstanceOf(ConfigurationException.class)
                             .hasMessageContaining("does not derive from seed " + (SEED + 1));
                 }
+                assertThatThrownBy(() -> trainer.train(model, new TrainingConfig(20, BATCH).withEma(0.99), null,
+                        List.of(), resume))
+                        .isInstanceOf(ConfigurationException.class)
+                        .hasMessageContaining("it keeps no moving average of the weights but this run keeps one with"
+                                + " decay 0.99; resume without an EMA decay");
+                assertThat(model.stepsTaken()).isZero();
+                assertThat(model.emaWeights()).isEmpty();
+            }
+            TrainingState[] averaged = new TrainingState[1];
+            try (TrainableModel model = fm.newTrainableModel(SPEC, recipe.optimizer())) {
+                fm.trainer(data()).train(model, new TrainingConfig(20, BATCH).withEma(0.9), null, List.of(),
+                        Checkpointing.every(10, (w, s) -> averaged[0] = s));
+            }
+            Checkpointing resumeAveraged = Checkpointing.none().resumingFrom(averaged[0]);
+            try (TrainableModel model = fm.backend().newTrainableModel(SPEC, recipe.optimizer(), weights[0])) {
+                Trainer trainer = fm.trainer(data());
+                assertThatThrownBy(() -> trainer.train(model, new TrainingConfig(20, BATCH), null, List.of(),
+                        resumeAveraged))
+                        .isInstanceOf(ConfigurationException.class)
+                        .hasMessageContaining("keeps a moving average of the weights with decay 0.9 but this run keeps"
+                                + " none; resume with EMA decay 0.9");
+                assertThatThrownBy(() -> trainer.train(model, new TrainingConfig(20, BATCH).withEma(0.99), null,
+                        List.of(), resumeAveraged))
+                        .isInstanceOf(ConfigurationException.class)
+                        .hasMessageContaining("but this run has decay 0.99; resume with EMA decay 0.9");
                 assertThat(model.stepsTaken()).isZero();
             }
             ModelSpec wider = new ModelSpec(2, List.of(32, 33), Activation.SILU, new TimeEmbedding.Raw());

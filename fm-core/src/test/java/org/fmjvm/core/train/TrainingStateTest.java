@@ -178,6 +178,55 @@ class TrainingStateTest {
         assertThat(TrainingState.fromJson(s.toJson(), new ModelWeights(shared), "state.json")).isEqualTo(s);
     }
 
+    /** {@link #state()} with a moving average (and one kept with its best weights). */
+    private static TrainingState averaged() {
+        TrainingState s = state();
+        Rng rng = Rng.seeded(9);
+        return new TrainingState(s.step(), s.totalSteps(), s.batch(), s.streams(), s.optimizer(), s.losses(),
+                s.wallNanos(), s.evaluations(), s.bestHeldOutLoss(), s.bestWeights(),
+                new TrainingState.Ema(0.999, SPEC.initialWeights(rng), SPEC.initialWeights(rng)));
+    }
+
+    @Test
+    void aMovingAverageRoundTripsWithItsDecayAndAStateWithoutOneKeepsNone() throws Exception {
+        TrainingState s = averaged();
+        TrainingState back = roundTrip(s);
+        assertThat(back).isEqualTo(s).isNotEqualTo(state());
+        assertThat(back.ema().decay()).isEqualTo(0.999);
+        assertThat(back.ema().weights()).isEqualTo(s.ema().weights());
+        assertThat(back.ema().best()).isEqualTo(s.ema().best());
+        assertThat(s.toJson().at("/ema/decay").doubleValue()).isEqualTo(0.999);
+        assertThat(s.tensors().names()).contains("ema.net.0.weight", "ema.net.2.bias", "best-ema.net.0.weight",
+                "best-ema.net.2.bias").hasSize(5 * 4);
+        assertThat(state().toJson().has("ema")).isFalse();
+        assertThat(roundTrip(state()).ema()).isNull();
+
+        // the JSON and the tensors must agree
+        ObjectNode without = s.toJson();
+        without.remove("ema");
+        assertThatThrownBy(() -> TrainingState.fromJson(without, s.tensors(), "state.json"))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessageContaining("tensor ema.net.0.weight is not part of the training state");
+        List<ModelWeights.Parameter> missing = new ArrayList<>(s.tensors().parameters());
+        missing.removeIf(p -> p.name().equals("best-ema.net.2.weight"));
+        assertThatThrownBy(() -> TrainingState.fromJson(s.toJson(), new ModelWeights(missing), "state.json"))
+                .isInstanceOf(CheckpointException.class)
+                .hasMessage("state.json: tensor best-ema.net.2.weight is missing");
+        for (double bad : new double[] {1.0, -0.1}) {
+            ObjectNode json = s.toJson();
+            ((ObjectNode) json.get("ema")).put("decay", bad);
+            assertThatThrownBy(() -> TrainingState.fromJson(json, s.tensors(), "state.json"))
+                    .isInstanceOf(CheckpointException.class)
+                    .hasMessageContainingAll("state.json", "'ema.decay'", "EMA decay must be in [0, 1)", "got " + bad);
+        }
+        // best weights need the average of their step
+        assertThatThrownBy(() -> new TrainingState(s.step(), s.totalSteps(), s.batch(), s.streams(), s.optimizer(),
+                s.losses(), s.wallNanos(), s.evaluations(), s.bestHeldOutLoss(), s.bestWeights(),
+                new TrainingState.Ema(0.9, s.ema().weights(), null)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("best weights are kept without the moving average of their step");
+    }
+
     @Test
     void aHugeValueIsNotEchoed() {
         String huge = "x".repeat(100_000);

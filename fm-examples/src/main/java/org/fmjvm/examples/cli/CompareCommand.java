@@ -108,6 +108,9 @@ final class CompareCommand implements Callable<Integer> {
     ModelOptions model;
 
     @Mixin
+    WeightsOptions weights;
+
+    @Mixin
     BackendOptions backend;
 
     @CommandLine.Spec
@@ -141,8 +144,13 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
         OutputFolder.check(out, "--out");
+        weights.validate();
         PrintWriter stdout = spec.commandLine().getOut();
         if (!couplings.isEmpty()) {
+            if (weights.weights != null) {
+                throw new ConfigurationException("--weights chooses a checkpoint's weights; --couplings trains its"
+                        + " own models and samples the EMA weights when given --ema, else the trained ones");
+            }
             return compareCouplings(stdout);
         }
         // before the demo is trained for a missing checkpoint: the demo's data, four-gaussians, is planar
@@ -161,13 +169,14 @@ final class CompareCommand implements Callable<Integer> {
             throw new ConfigurationException("the target " + target.name() + " has dimension " + target.dim()
                     + " but the checkpoint's data has dimension " + info.dataDim());
         }
+        WeightsOptions.Chosen chosen = weights.choose(loaded);
         List<Row> rows = new ArrayList<>();
         QualityReport floors = null;
         // the reference draw, directions, noise floors and entropy are the same for every run: computed once
         QualityReport.Scorer scorer = QualityReport.scorer(target, samples, Rng.seeded(seed).split("metrics"));
         try (FmRuntime fm = FlowMatching.bootstrap(FmConfig.defaults().withBackend(backend.choice()).withSeed(seed),
                 registry);
-                VelocityModel model = fm.loadModel(info.model(), loaded.weights());
+                VelocityModel model = fm.loadModel(info.model(), chosen.weights());
                 OutputFolder folder = OutputFolder.create(out)) {
             Runs.noteUnknownComponents(ck, info, fm.registry(), spec.commandLine().getErr());
             requireKnown(fm.registry(), ComponentKind.SOLVER, solvers, "--solvers");
@@ -176,8 +185,8 @@ final class CompareCommand implements Callable<Integer> {
             Dataset source = loaded.source();
             float[] noise = new Sampler(model, fm.solver(), TrainingData.modelSource(source, info.normalization()),
                     info.normalization()).noise(samples, Rng.seeded(seed).split("sample"));
-            stdout.printf(Locale.ROOT, "%d samples of %s from %s, %s%n", samples, target.name(), ck,
-                    fm.backend().description());
+            stdout.printf(Locale.ROOT, "%d samples of %s from %s (%s), %s%n", samples, target.name(), ck,
+                    chosen.description(), fm.backend().description());
             stdout.printf(Locale.ROOT, "%-13s %-11s %6s %16s %12s %9s%n", "solver", "setting", "NFE",
                     "energy distance", "sliced W2", "seconds");
             stdout.flush();
@@ -318,7 +327,7 @@ final class CompareCommand implements Callable<Integer> {
                     try (Runs.Trained trained = Runs.train(fm, prepared, data.name(), GaussianSource.NAME, model,
                             new DataOptions(), false)) {
                         Path ck = folder.resolve(name).resolve("checkpoint");
-                        Checkpoints.save(ck, trained.info(), trained.weights());
+                        Checkpoints.save(ck, trained.info(), trained.weights(), trained.ema());
                         if (name.equals("independent")) {
                             teacher = ck.toAbsolutePath();
                         }

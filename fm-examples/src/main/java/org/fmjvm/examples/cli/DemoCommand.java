@@ -158,7 +158,7 @@ final class DemoCommand implements Callable<Integer> {
             try (Runs.Trained trained = Runs.train(fm, prepared, dataset, source, model, dataOptions,
                     dataOptions.keepBest(table != null))) {
                 try (Checkpoints.Writer writer = Checkpoints.open(folder.resolve("checkpoint"), "fm demo")) {
-                    writer.save(trained.info(), trained.weights(), Runs.storedSource(from), null);
+                    writer.save(trained.info(), trained.weights(), trained.ema(), Runs.storedSource(from), null);
                 }
                 VelocityModel vm = trained.model();
                 Sampler sampler = fm.sampler(vm, from, prepared.normalizer());
@@ -214,6 +214,9 @@ final class DemoCommand implements Callable<Integer> {
                 training.put("wall_s", trained.result().wallSeconds());
                 training.put("median_step_ms", trained.medianStepMillis());
                 training.put("final_loss", trained.result().finalLoss());
+                if (trained.ema() != null) {
+                    training.put("ema_decay", trained.ema().decay());
+                }
                 Map<String, Object> sampling = new LinkedHashMap<>();
                 sampling.put("solver", fm.solver().describe());
                 sampling.put("ode_steps", odeSteps);
@@ -255,8 +258,9 @@ final class DemoCommand implements Callable<Integer> {
                 stdout.printf(Locale.ROOT, "trained %d steps in %.1f s (median step %.2f ms), final loss %.4f%n",
                         trained.info().steps(), trained.result().wallSeconds(), trained.medianStepMillis(),
                         trained.result().finalLoss());
-                stdout.printf(Locale.ROOT, "sampled %d points in %.2f s (%.0f samples/s)%n", samples, sampleSeconds,
-                        samples / sampleSeconds);
+                stdout.printf(Locale.ROOT, "sampled %d points in %.2f s (%.0f samples/s)%s%n", samples, sampleSeconds,
+                        samples / sampleSeconds, trained.ema() == null ? ""
+                                : " from the EMA weights (decay " + trained.ema().decay() + ")");
                 Runs.heldOutLine(trained).ifPresent(stdout::println);
                 if (quality != null) {
                     quality.lines().forEach(stdout::println);

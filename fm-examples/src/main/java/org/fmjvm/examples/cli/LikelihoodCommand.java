@@ -97,6 +97,9 @@ final class LikelihoodCommand implements Callable<Integer> {
     Path out;
 
     @Mixin
+    WeightsOptions weights;
+
+    @Mixin
     BackendOptions backend;
 
     @CommandLine.Spec
@@ -150,8 +153,10 @@ final class LikelihoodCommand implements Callable<Integer> {
         if (out != null) {
             OutputPaths.requireWritableFile(out, "--out");
         }
+        weights.validate();
         Checkpoints.Loaded loaded = Runs.load(checkpoint, spec.commandLine().getErr());
         CheckpointInfo info = loaded.info();
+        WeightsOptions.Chosen chosen = weights.choose(loaded);
         Dataset data = Datasets.resolve(dataset);
         if (!(data instanceof CsvDataset)) {
             ResourceLimits.ofThisJvm().checkPoints(n, data.dim(), POINT_COPIES, "--n");
@@ -175,7 +180,7 @@ final class LikelihoodCommand implements Callable<Integer> {
                 .withSeed(seed);
         PrintWriter stdout = spec.commandLine().getOut();
         try (FmRuntime fm = FlowMatching.bootstrap(config);
-                VelocityModel model = fm.loadModel(info.model(), loaded.weights())) {
+                VelocityModel model = fm.loadModel(info.model(), chosen.weights())) {
             Runs.noteUnknownComponents(checkpoint, info, fm.registry(), spec.commandLine().getErr());
             Dataset source = TrainingData.modelSource(loaded.source(),
                     info.normalization());
@@ -198,8 +203,8 @@ final class LikelihoodCommand implements Callable<Integer> {
                 });
             }
             int modelDim = info.model().dim();
-            stdout.println(rows + " points of " + data.name() + " under " + checkpoint + ": " + likelihood.describe()
-                    + String.format(Locale.ROOT, ", %.2f s", seconds));
+            stdout.println(rows + " points of " + data.name() + " under " + checkpoint + " (" + chosen.description()
+                    + "): " + likelihood.describe() + String.format(Locale.ROOT, ", %.2f s", seconds));
             Mean nll = Mean.of(logp, -1);
             if (nll.count() > 0) {
                 stdout.printf(Locale.ROOT, "mean NLL %.4f nats (standard error %.4f) = %.4f bits/dim (%.4f) over %d"

@@ -41,6 +41,13 @@ final class ModelOptions {
             description = "Clip the global gradient norm to N; 0 disables (default: ${DEFAULT-VALUE}).")
     double clipGradNorm;
 
+    @Option(names = "--ema", paramLabel = "DECAY",
+            description = "Also keep an exponential moving average of the weights, updated after every step as"
+                    + " ema += (1 - DECAY) (w - ema), e.g. 0.999 (it then averages about the last 1,000 steps);"
+                    + " the checkpoint stores it next to the trained weights and sampling uses it by default"
+                    + " (default: none).")
+    Double ema;
+
     @Option(names = "--hidden", paramLabel = "WIDTHS", split = ",", hideParamSyntax = true, defaultValue = "256,256,256",
             description = "Hidden-layer widths of the MLP (default: ${DEFAULT-VALUE}).")
     List<Integer> hidden = new ArrayList<>();
@@ -53,9 +60,17 @@ final class ModelOptions {
             description = "How t enters the network: raw, sinusoidal or sinusoidal:F (default: ${DEFAULT-VALUE}).")
     String timeEmbedding;
 
-    /** @return the training budget, validated (steps and batch >= 1) */
+    /** @return the training budget, validated (steps and batch >= 1, the EMA decay in [0, 1)) */
     TrainingConfig training() {
-        return new TrainingConfig(steps, batch, LearningRateSchedule.parse(lrSchedule));
+        TrainingConfig config = new TrainingConfig(steps, batch, LearningRateSchedule.parse(lrSchedule));
+        if (ema == null) {
+            return config;
+        }
+        try {
+            return config.withEma(ema);
+        } catch (ConfigurationException e) {
+            throw new ConfigurationException("--ema: " + e.getMessage(), e);
+        }
     }
 
     /** @return the optimizer, validated (lr > 0, ...) */

@@ -102,7 +102,8 @@ final class ReferenceRecipe {
                 && plain(fm, ComponentKind.PATH, "cond-ot") && plain(fm, ComponentKind.COUPLING, "independent")
                 && plain(fm, ComponentKind.TIME_SAMPLER, "uniform") && plain(fm, ComponentKind.SOLVER, "euler")
                 && spec.equals(ModelSpec.mlp(2)) && optimizer.equals(OptimizerSpec.adam(1e-3))
-                && training.steps() == STEPS && training.batch() == BATCH && odeSteps == ODE_STEPS
+                && training.steps() == STEPS && training.batch() == BATCH && training.emaDecay().isEmpty()
+                && odeSteps == ODE_STEPS
                 && samples == SAMPLES;
         if (!same) {
             return Optional.empty();

@@ -40,34 +40,47 @@ final class Runs {
 
     /**
      * A trained model with its result and checkpoint record; closing it frees the model (and the
-     * model of the kept best weights, if any).
+     * model of the weights sampled from, if those are not the trained model's own).
      */
     static final class Trained implements AutoCloseable {
         private final TrainableModel model;
-        private final VelocityModel best;
+        private final VelocityModel sampled;
         private final TrainingResult result;
         private final CheckpointInfo info;
         private final double medianStepMillis;
         private final Validation.Nll exactNll;
+        private final Checkpoints.EmaWeights ema;
 
-        Trained(TrainableModel model, VelocityModel best, TrainingResult result, CheckpointInfo info,
-                double medianStepMillis, Validation.Nll exactNll) {
+        Trained(TrainableModel model, VelocityModel sampled, TrainingResult result, CheckpointInfo info,
+                double medianStepMillis, Validation.Nll exactNll, Checkpoints.EmaWeights ema) {
             this.exactNll = exactNll;
             this.model = model;
-            this.best = best;
+            this.sampled = sampled;
             this.result = result;
             this.info = info;
             this.medianStepMillis = medianStepMillis;
+            this.ema = ema;
         }
 
-        /** @return the model to sample from: the kept best weights, or the trained model */
+        /**
+         * @return the model to sample from: the EMA weights when the run kept an average, else the
+         *     trained weights; either of the kept best step when the run kept the best
+         */
         VelocityModel model() {
-            return best != null ? best : model;
+            return sampled != null ? sampled : model;
         }
 
-        /** @return the weights the checkpoint holds */
+        /** @return the trained weights the checkpoint holds: of the kept best step, or the last */
         ModelWeights weights() {
-            return best != null ? result.bestWeights() : model.weights();
+            return result.bestWeights() != null ? result.bestWeights() : model.weights();
+        }
+
+        /**
+         * @return the EMA weights the checkpoint holds (of the same step as {@link #weights()}) with
+         *     their decay, or {@code null} when the run kept no average
+         */
+        Checkpoints.EmaWeights ema() {
+            return ema;
         }
 
         /** @return losses, evaluations and wall time */
@@ -110,8 +123,8 @@ final class Runs {
             try {
                 model.close();
             } finally {
-                if (best != null) {
-                    best.close();
+                if (sampled != null) {
+                    sampled.close();
                 }
             }
         }
@@ -195,7 +208,7 @@ final class Runs {
         boolean resuming = snapshots != null && snapshots.resumeFrom() != null;
         TrainableModel model = resuming ? fm.backend().newTrainableModel(spec, optimizer, snapshots.resumeWeights())
                 : fm.newTrainableModel(spec, optimizer);
-        VelocityModel best = null;
+        VelocityModel sampled = null;
         Validation.Nll exactNll = null;
         try {
             Checkpointing checkpointing = Checkpointing.none();
@@ -206,8 +219,9 @@ final class Runs {
                                     state.wallNanos() / 1e9), null);
                     com.fasterxml.jackson.databind.node.ObjectNode json = snapshots.run().deepCopy();
                     json.set("trainer", state.toJson());
-                    snapshots.writer().save(partial, weights, snapshots.sourceRows(),
-                            new Checkpoints.Resume(json, state.tensors()));
+                    snapshots.writer().save(partial, weights, state.ema() == null ? null
+                            : new Checkpoints.EmaWeights(state.ema().decay(), state.ema().weights()),
+                            snapshots.sourceRows(), new Checkpoints.Resume(json, state.tensors()));
                 });
             }
             if (resuming) {
@@ -215,19 +229,22 @@ final class Runs {
             }
             TrainingResult result = fm.trainer(data).train(model, config, validation,
                     List.of(TerminalProgress.create(), clock), checkpointing);
+            // the EMA weights when kept (the held-out evaluations scored them), of the best step when kept
+            ModelWeights ema = result.bestEmaWeights() != null ? result.bestEmaWeights() : result.emaWeights();
+            ModelWeights samplingWeights = ema != null ? ema : result.bestWeights();
+            if (samplingWeights != null) {
+                sampled = fm.loadModel(spec, samplingWeights);
+            }
             CheckpointInfo.HeldOut heldOut = null;
             if (validation != null) {
                 ValidationEnd chosen = (validation.keepBest() ? result.bestValidation() : result.lastValidation())
                         .orElseThrow();
-                if (validation.keepBest()) {
-                    best = fm.loadModel(spec, result.bestWeights());
-                }
                 if (validation.hasLikelihood()) {
                     if (validation.nllProbes() == 0) {
                         exactNll = chosen.heldOutNll() == null ? null
                                 : new Validation.Nll(chosen.trainNll(), chosen.heldOutNll());
-                    } else if (best != null) {
-                        exactNll = validation.nll(best, data.source(), null);
+                    } else if (sampled != null) {
+                        exactNll = validation.nll(sampled, data.source(), null);
                     } else {
                         try (VelocityModel last = fm.loadModel(spec, model.weights())) {
                             exactNll = validation.nll(last, data.source(), null);
@@ -239,11 +256,12 @@ final class Runs {
             }
             CheckpointInfo info = info(fm, spec, dataLabel, sourceLabel, config, optimizer, data, config.steps(),
                     new CheckpointInfo.TrainingSummary(result.finalLoss(), result.wallSeconds()), heldOut);
-            return new Trained(model, best, result, info, clock.medianMillis(1), exactNll);
+            return new Trained(model, sampled, result, info, clock.medianMillis(1), exactNll, ema == null ? null
+                    : new Checkpoints.EmaWeights(config.emaDecay().getAsDouble(), ema));
         } catch (RuntimeException e) {
             model.close();
-            if (best != null) {
-                best.close();
+            if (sampled != null) {
+                sampled.close();
             }
             throw e;
         }
@@ -288,6 +306,21 @@ final class Runs {
                 "held-out %d rows at step %d%s: CFM loss %.4f (training rows %.4f)%s", h.rows(), h.weightsStep(),
                 h.weightsStep() == trained.info().steps() ? "" : " (the best; kept)", v.heldOutLoss(),
                 v.trainLoss(), nll));
+    }
+
+    /**
+     * @param trained a finished run
+     * @return a line saying which weights the checkpoint holds and samples from, e.g. {@code weights: the
+     *     trained weights and their moving average (EMA decay 0.999); sampling uses the EMA weights
+     *     unless given --weights final}, or empty for a run without a moving average
+     */
+    static java.util.Optional<String> weightsLine(Trained trained) {
+        Checkpoints.EmaWeights ema = trained.ema();
+        if (ema == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("weights: the trained weights and their moving average (EMA decay " + ema.decay()
+                + "); sampling uses the EMA weights unless given --weights final");
     }
 
     /**

@@ -61,6 +61,9 @@ final class SampleCommand implements Callable<Integer> {
     Path noise;
 
     @Mixin
+    WeightsOptions weights;
+
+    @Mixin
     BackendOptions backend;
 
     @CommandLine.Spec
@@ -78,8 +81,10 @@ final class SampleCommand implements Callable<Integer> {
             throw new ConfigurationException("--out " + out + " is a folder; give a file name such as samples.csv");
         }
         OutputPaths.requireWritableFile(out, "--out");
+        weights.validate();
         Checkpoints.Loaded loaded = Runs.load(checkpoint, spec.commandLine().getErr());
         CheckpointInfo info = loaded.info();
+        WeightsOptions.Chosen chosen = weights.choose(loaded);
         int dim = info.model().dim();
         float[] x0 = null;
         long rows = n;
@@ -95,7 +100,7 @@ final class SampleCommand implements Callable<Integer> {
         FmConfig config = FmConfig.defaults().withBackend(backend.choice())
                 .withSolver(solver.choice()).withSeed(seed);
         PrintWriter stdout = spec.commandLine().getOut();
-        try (FmRuntime fm = FlowMatching.bootstrap(config); VelocityModel model = fm.loadModel(info.model(), loaded.weights())) {
+        try (FmRuntime fm = FlowMatching.bootstrap(config); VelocityModel model = fm.loadModel(info.model(), chosen.weights())) {
             Runs.noteUnknownComponents(checkpoint, info, fm.registry(), spec.commandLine().getErr());
             Sampler sampler = fm.sampler(model, loaded.source(), info.normalization());
             SolveOptions options = SolveOptions.steps(odeSteps);
@@ -105,8 +110,8 @@ final class SampleCommand implements Callable<Integer> {
                     : sampler.stream(rows, options, Rng.seeded(seed).split("sample"), Sampler.CHUNK);
             PointsCsv.write(out, chunks, info.dataDim(), info.columns());
             double seconds = (System.nanoTime() - start) / 1e9;
-            stdout.printf(Locale.ROOT, "wrote %d points to %s (%s, %d steps, %.2f s, %.0f samples/s)%n", rows, out,
-                    fm.solver().describe(), odeSteps, seconds, rows / seconds);
+            stdout.printf(Locale.ROOT, "wrote %d points to %s (%s, %d steps, %.2f s, %.0f samples/s) from the %s%n",
+                    rows, out, fm.solver().describe(), odeSteps, seconds, rows / seconds, chosen.description());
         }
         stdout.flush();
         return 0;

@@ -135,12 +135,13 @@ final class TrainCommand implements Callable<Integer> {
                     resumed == null ? null : resumed.weights());
             try (Runs.Trained trained = Runs.train(fm, prepared, dataset, source, model, dataOptions,
                     dataOptions.keepBest(false), snapshots)) {
-                writer.save(trained.info(), trained.weights(), sourceRows, null);
+                writer.save(trained.info(), trained.weights(), trained.ema(), sourceRows, null);
                 stdout.printf(Locale.ROOT, "trained %s on %s: %d steps of batch %d in %.1f s (median step %.2f ms),"
                         + " final loss %.4f%n", trained.model().spec().describe(), data.describe(),
                         trained.info().steps(), trained.info().batch(), trained.result().wallSeconds(),
                         trained.medianStepMillis(), trained.result().finalLoss());
                 Runs.heldOutLine(trained).ifPresent(stdout::println);
+                Runs.weightsLine(trained).ifPresent(stdout::println);
                 stdout.println("checkpoint: " + out.toAbsolutePath());
             }
         } catch (RuntimeException e) {

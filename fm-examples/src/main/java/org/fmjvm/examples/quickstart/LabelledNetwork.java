@@ -63,7 +63,8 @@ public final class LabelledNetwork implements Network {
     public static Tensor trainOnce(Backend backend, ModelWeights initial, Tensor t, Tensor x0, Tensor x1,
             Tensor labels) {
         try (TrainableNetworkModel model = new TrainableNetworkModel(backend, new LabelledNetwork(),
-                OptimizerSpec.adam(1e-3), initial).enableEma(0.999)) {
+                OptimizerSpec.adam(1e-3), initial)) {
+            model.enableEma(0.999);
             Tensor xt = x1.mul(t).add(x0.mul(t.rsub(1)));
             model.trainStep(new ModelInput(t, xt, labels), x1.sub(x0), null);   // optional per-sample weights
             return model.velocity(new ModelInput(t, x0, labels));

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code fm train --checkpoint-every N} killed with SIGKILL mid-run, then {@code fm train --resume
- * DIR}, ends with the weights of the uninterrupted run, bit for bit.
+ * DIR}, ends with the weights and EMA weights of the uninterrupted run, bit for bit.
  */
 class ResumeCommandTest {
 
@@ -28,11 +28,14 @@ class ResumeCommandTest {
 
     private static Path table;
 
-    /** Training options shared by every run here: a CSV table with held-out rows and kept best weights. */
+    /**
+     * Training options shared by every run here: a CSV table with held-out rows, kept best weights and
+     * a moving average of the weights.
+     */
     private static List<String> recipe(Path out) {
         return new ArrayList<>(List.of("train", "--dataset", table.toString(), "--out", out.toString(), "--steps",
                 "4000", "--batch", "32", "--hidden", "16,16", "--seed", "5", "--validation", "0.2",
-                "--validation-every", "500", "--keep-best", "--lr-schedule", "cosine"));
+                "--validation-every", "500", "--keep-best", "--lr-schedule", "cosine", "--ema", "0.995"));
     }
 
     @BeforeAll
@@ -69,6 +72,7 @@ class ResumeCommandTest {
         }
         Checkpoints.Loaded snapshot = Checkpoints.load(part);
         assertThat(snapshot.resume()).as("a resumable checkpoint").isNotNull();
+        assertThat(snapshot.ema()).as("a snapshot keeps the moving average too").isNotNull();
         assertThat(snapshot.info().steps()).isBetween(killedAfter, 3900);
 
         Path copy = dir.resolve("part-copy");
@@ -85,6 +89,9 @@ class ResumeCommandTest {
         Checkpoints.Loaded a = Checkpoints.load(full);
         Checkpoints.Loaded b = Checkpoints.load(part);
         assertThat(b.weights()).isEqualTo(a.weights());
+        assertThat(a.emaWeights()).isPresent();
+        assertThat(b.emaWeights()).isEqualTo(a.emaWeights());
+        assertThat(b.ema().decay()).isEqualTo(0.995);
         assertThat(b.info().training().finalLoss()).isEqualTo(a.info().training().finalLoss());
         assertThat(b.info().heldOut()).isEqualTo(a.info().heldOut());
         assertThat(b.resume()).as("the finished run is no longer resumable").isNull();
