@@ -240,7 +240,7 @@ public final class TfBackend implements Backend {
         return adopt("full", () -> runtime.floats(data, shape), scope);
     }
 
-    /** One {@code ConcatV2} of all parts (a graph operation while a function is traced). */
+    /** One {@code ConcatV2} of all parts ({@link TfValue#concatAll}). */
     @Override
     public Tensor concat(List<Tensor> parts, int axis) {
         Objects.requireNonNull(parts, "parts");
@@ -248,32 +248,8 @@ public final class TfBackend implements Backend {
             throw new IllegalArgumentException("concat needs at least one tensor");
         }
         TfTrace trace = activeTrace();
-        if (trace != null) {
-            return TfSymbol.concat(trace, parts, axis);
-        }
-        TfTensor first = unwrap(parts.get(0), "parts[0]");
-        TFE_TensorHandle[] handles = new TFE_TensorHandle[parts.size()];
-        handles[0] = first.handle();
-        int ax = Shapes.axis("concat", axis, first.shape());
-        for (int i = 1; i < handles.length; i++) {
-            TfTensor t = unwrap(parts.get(i), "parts[" + i + "]");
-            TensorChecks.requireSameDType("concat", first, t);
-            Shapes.concatAxis(first.shape(), t.shape(), axis);
-            handles[i] = t.handle();
-        }
-        TfScope scope = currentScope();
-        if (handles.length == 1) {
-            return adopt("concat", () -> runtime.share(handles[0]), scope);
-        }
-        return adopt("concat", () -> {
-            TFE_TensorHandle a = runtime.intScalar(ax);
-            try (TfRuntime.EagerCall call = runtime.op("ConcatV2")) {
-                return call.inputList(handles).input(a).type("T", first.dtype()).integer("N", handles.length)
-                        .int32("Tidx").execute1();
-            } finally {
-                runtime.delete(a);
-            }
-        }, scope);
+        TfValue<?> first = trace != null ? trace.symbol(parts.get(0), "parts[0]") : unwrap(parts.get(0), "parts[0]");
+        return first.concatAll(parts, axis);
     }
 
     // ---------------------------------------------------------------- stores, gradients, compiled functions

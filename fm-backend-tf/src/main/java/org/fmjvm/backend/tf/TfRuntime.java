@@ -34,7 +34,11 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_SetStatus;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorByteSize;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorData;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
@@ -54,9 +58,9 @@ import org.tensorflow.proto.ConfigProto;
 /**
  * One TensorFlow eager context ({@code TFE_Context}) driven through the TensorFlow C API, as TF Java
  * 1.1 publishes it ({@code org.tensorflow.internal.c_api}, the JavaCPP bindings that TF Java's own
- * classes are built on). Everything the backend executes goes through here: single eager
- * operations ({@link #op}) for the tensor algebra, and model functions ({@link #addFunction},
- * {@link #op} with the function's name) for the MLP.
+ * classes are built on). Everything the backend executes goes through here: the tensor algebra as
+ * single eager operations ({@link #eager}, the eager {@link TfEmitter}), and traced functions
+ * ({@link #addFunction}, {@link #callFunction}).
  *
  * <p><b>Why the C API.</b> TF Java's public eager API ({@code EagerSession}) attaches every operation
  * and output handle to a session-wide weak pointer scope: they are freed by the garbage collector or
@@ -350,70 +354,146 @@ final class TfRuntime implements AutoCloseable {
      * Starts an eager operation or a call of a registered function.
      *
      * @param type the TensorFlow op type ({@code AddV2}, {@code Sum}, ...) or a function name
-     * @return the call; add inputs and attributes, then {@link EagerCall#execute1} or
+     * @return the call; add inputs and attributes, then {@link EagerCall#build} or
      *     {@link EagerCall#execute}
      */
     EagerCall op(String type) {
+        return op(type, null);
+    }
+
+    private EagerCall op(String type, List<TFE_TensorHandle> made) {
         checkOpen();
         Scratch s = scratch.get();
         TFE_Op op = TFE_NewOp(context, type, s.status);
         check(s.status, type);
-        return new EagerCall(type, op, s);
+        return new EagerCall(type, op, s, made);
+    }
+
+    /**
+     * Runs operations written against {@link TfEmitter} eagerly. Every handle {@code body} makes
+     * through the emitter (constants, intermediate results) except the one it returns is deleted
+     * afterwards, also when it fails; the returned handle belongs to the caller.
+     *
+     * @param body the operations
+     * @return their result
+     */
+    TFE_TensorHandle eager(Function<TfEmitter<TFE_TensorHandle>, TFE_TensorHandle> body) {
+        Eager e = new Eager();
+        TFE_TensorHandle result = null;
+        try {
+            result = body.apply(e);
+            return result;
+        } finally {
+            for (EagerCall call : e.calls) {
+                call.close();
+            }
+            for (TFE_TensorHandle h : e.made) {
+                if (h != result) {
+                    delete(h);
+                }
+            }
+        }
+    }
+
+    /** The eager {@link TfEmitter} of one {@link #eager} run: remembers what it made. */
+    private final class Eager implements TfEmitter<TFE_TensorHandle> {
+        private final List<TFE_TensorHandle> made = new ArrayList<>(4);
+        private final List<EagerCall> calls = new ArrayList<>(2);
+
+        @Override
+        public EagerCall op(String type) {
+            EagerCall call = TfRuntime.this.op(type, made);
+            calls.add(call);
+            return call;
+        }
+
+        @Override
+        public TFE_TensorHandle scalar(DType dtype, double value) {
+            return made(TfRuntime.this.scalar(dtype, value));
+        }
+
+        @Override
+        public TFE_TensorHandle ints(int... values) {
+            return made(TfRuntime.this.ints(values, values.length));
+        }
+
+        @Override
+        public TFE_TensorHandle intScalar(int value) {
+            return made(TfRuntime.this.intScalar(value));
+        }
+
+        @Override
+        public TFE_TensorHandle identity(TFE_TensorHandle x) {
+            return made(share(x));
+        }
+
+        private TFE_TensorHandle made(TFE_TensorHandle h) {
+            made.add(h);
+            return h;
+        }
     }
 
     /**
      * One eager operation being assembled. Executing (or closing) deletes the native op; inputs stay
      * owned by the caller. Not thread-safe; use on the thread that made it.
      */
-    final class EagerCall implements AutoCloseable {
+    final class EagerCall implements TfEmitter.Call<TFE_TensorHandle>, AutoCloseable {
         private final String type;
         private final Scratch s;
+        private final List<TFE_TensorHandle> made;
         private TFE_Op op;
 
-        private EagerCall(String type, TFE_Op op, Scratch s) {
+        private EagerCall(String type, TFE_Op op, Scratch s, List<TFE_TensorHandle> made) {
             this.type = type;
             this.op = op;
             this.s = s;
+            this.made = made;
         }
 
         /** @return this call with one more input */
-        EagerCall input(TFE_TensorHandle handle) {
+        @Override
+        public EagerCall input(TFE_TensorHandle handle) {
             TFE_OpAddInput(op, handle, s.status);
             check(s.status, type);
             return this;
         }
 
         /** @return this call with a list input (sets no attribute; set {@code N} yourself if needed) */
-        EagerCall inputList(TFE_TensorHandle... handles) {
-            PointerPointer<TFE_TensorHandle> list = s.list(handles.length);
-            for (int i = 0; i < handles.length; i++) {
-                list.put(i, handles[i]);
+        @Override
+        public EagerCall inputList(List<TFE_TensorHandle> handles) {
+            PointerPointer<TFE_TensorHandle> list = s.list(handles.size());
+            for (int i = 0; i < handles.size(); i++) {
+                list.put(i, handles.get(i));
             }
-            TFE_OpAddInputList(op, list, handles.length, s.status);
+            TFE_OpAddInputList(op, list, handles.size(), s.status);
             check(s.status, type);
             return this;
         }
 
         /** @return this call with a type attribute */
-        EagerCall type(String name, DType dtype) {
+        @Override
+        public EagerCall type(String name, DType dtype) {
             TFE_OpSetAttrType(op, name, dtype == DType.FLOAT32 ? TF_FLOAT : TF_DOUBLE);
             return this;
         }
 
         /** @return this call with the type attribute {@code name} set to int32 */
-        EagerCall int32(String name) {
+        @Override
+        public EagerCall int32(String name) {
             TFE_OpSetAttrType(op, name, TF_INT32);
             return this;
         }
 
         /** @return this call with a boolean attribute */
-        EagerCall bool(String name, boolean value) {
+        @Override
+        public EagerCall bool(String name, boolean value) {
             TFE_OpSetAttrBool(op, name, (byte) (value ? TF_BOOL_TRUE : 0));
             return this;
         }
 
         /** @return this call with an integer attribute */
-        EagerCall integer(String name, long value) {
+        @Override
+        public EagerCall integer(String name, long value) {
             TFE_OpSetAttrInt(op, name, value);
             return this;
         }
@@ -423,7 +503,8 @@ final class TfRuntime implements AutoCloseable {
          *
          * @return its single output, a new handle owned by the caller
          */
-        TFE_TensorHandle execute1() {
+        @Override
+        public TFE_TensorHandle build() {
             return execute(1)[0];
         }
 
@@ -448,6 +529,9 @@ final class TfRuntime implements AutoCloseable {
                     handles[i] = out.get(TFE_TensorHandle.class, i);
                 }
                 liveHandles.addAndGet(n);
+                if (made != null) {
+                    made.addAll(Arrays.asList(handles));
+                }
                 return handles;
             } finally {
                 close();
