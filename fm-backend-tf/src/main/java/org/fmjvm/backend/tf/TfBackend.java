@@ -208,36 +208,27 @@ public final class TfBackend implements Backend {
     public Tensor fromArray(float[] data, int... shape) {
         Objects.requireNonNull(data, "data");
         Shapes.requireElementCount(data.length, shape);
-        TfTrace trace = activeTrace();
-        if (trace != null) {
-            return trace.constant(data, shape);
-        }
-        TfScope scope = currentScope();
-        return adopt("fromArray", () -> runtime.floats(data, shape), scope);
+        return constant(trace -> trace.constant(data, shape), () -> runtime.floats(data, shape));
     }
 
     @Override
     public Tensor fromArray(double[] data, int... shape) {
         Objects.requireNonNull(data, "data");
         Shapes.requireElementCount(data.length, shape);
-        TfTrace trace = activeTrace();
-        if (trace != null) {
-            return trace.constant(data, shape);
-        }
-        TfScope scope = currentScope();
-        return adopt("fromArray", () -> runtime.doubles(data, shape), scope);
+        return constant(trace -> trace.constant(data, shape), () -> runtime.doubles(data, shape));
     }
 
     @Override
     public Tensor full(double value, int... shape) {
         float[] data = new float[Shapes.size(shape)];
         Arrays.fill(data, (float) value);
+        return fromArray(data, shape);
+    }
+
+    /** A graph constant while a function is traced on this thread, else a tensor of the current scope. */
+    private Tensor constant(Function<TfTrace, TfSymbol> traced, Supplier<TFE_TensorHandle> eager) {
         TfTrace trace = activeTrace();
-        if (trace != null) {
-            return trace.constant(data, shape);
-        }
-        TfScope scope = currentScope();
-        return adopt("full", () -> runtime.floats(data, shape), scope);
+        return trace != null ? traced.apply(trace) : adopt(eager, currentScope());
     }
 
     /** One {@code ConcatV2} of all parts ({@link TfValue#concatAll}). */
@@ -390,12 +381,11 @@ public final class TfBackend implements Backend {
     /**
      * Runs a native operation and adopts its result into {@code owner}.
      *
-     * @param op the operation's name, for error messages
      * @param producer makes the result handle
      * @param owner the scope or store to own the result
      * @return the wrapped result
      */
-    TfTensor adopt(String op, Supplier<TFE_TensorHandle> producer, TfOwner owner) {
+    TfTensor adopt(Supplier<TFE_TensorHandle> producer, TfOwner owner) {
         TFE_TensorHandle handle = producer.get();
         try {
             return adopt(handle, owner);

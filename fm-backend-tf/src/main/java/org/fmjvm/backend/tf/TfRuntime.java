@@ -38,12 +38,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.fmjvm.api.DType;
 import org.fmjvm.api.error.BackendException;
@@ -152,15 +154,7 @@ final class TfRuntime implements AutoCloseable {
      * @return a new float32 handle
      */
     TFE_TensorHandle floats(float[] data, int[] shape) {
-        TF_Tensor t = allocate(TF_FLOAT, shape, 4L * data.length);
-        try {
-            if (data.length > 0) {
-                new FloatPointer(TF_TensorData(t)).capacity(data.length).put(data);
-            }
-            return handleOf(t);
-        } finally {
-            TF_DeleteTensor(t);
-        }
+        return handle(TF_FLOAT, shape, 4L * data.length, p -> new FloatPointer(p).capacity(data.length).put(data));
     }
 
     /**
@@ -169,15 +163,7 @@ final class TfRuntime implements AutoCloseable {
      * @return a new float64 handle
      */
     TFE_TensorHandle doubles(double[] data, int[] shape) {
-        TF_Tensor t = allocate(TF_DOUBLE, shape, 8L * data.length);
-        try {
-            if (data.length > 0) {
-                new DoublePointer(TF_TensorData(t)).capacity(data.length).put(data);
-            }
-            return handleOf(t);
-        } finally {
-            TF_DeleteTensor(t);
-        }
+        return handle(TF_DOUBLE, shape, 8L * data.length, p -> new DoublePointer(p).capacity(data.length).put(data));
     }
 
     /**
@@ -186,15 +172,7 @@ final class TfRuntime implements AutoCloseable {
      * @return a new int32 handle (indices, axes, shapes)
      */
     TFE_TensorHandle ints(int[] data, int... shape) {
-        TF_Tensor t = allocate(TF_INT32, shape, 4L * data.length);
-        try {
-            if (data.length > 0) {
-                new IntPointer(TF_TensorData(t)).capacity(data.length).put(data);
-            }
-            return handleOf(t);
-        } finally {
-            TF_DeleteTensor(t);
-        }
+        return handle(TF_INT32, shape, 4L * data.length, p -> new IntPointer(p).capacity(data.length).put(data));
     }
 
     /**
@@ -222,16 +200,8 @@ final class TfRuntime implements AutoCloseable {
      */
     float[] readFloats(TFE_TensorHandle handle, int count) {
         float[] out = new float[count];
-        TF_Tensor t = resolve(handle);
-        try {
-            requireBytes(t, 4L * count);
-            if (count > 0) {
-                new FloatPointer(TF_TensorData(t)).capacity(count).get(out);
-            }
-            return out;
-        } finally {
-            TF_DeleteTensor(t);
-        }
+        read(handle, 4L * count, p -> new FloatPointer(p).capacity(count).get(out));
+        return out;
     }
 
     /**
@@ -241,16 +211,8 @@ final class TfRuntime implements AutoCloseable {
      */
     double[] readDoubles(TFE_TensorHandle handle, int count) {
         double[] out = new double[count];
-        TF_Tensor t = resolve(handle);
-        try {
-            requireBytes(t, 8L * count);
-            if (count > 0) {
-                new DoublePointer(TF_TensorData(t)).capacity(count).get(out);
-            }
-            return out;
-        } finally {
-            TF_DeleteTensor(t);
-        }
+        read(handle, 8L * count, p -> new DoublePointer(p).capacity(count).get(out));
+        return out;
     }
 
     /**
@@ -312,7 +274,8 @@ final class TfRuntime implements AutoCloseable {
         }
     }
 
-    private TF_Tensor allocate(int type, int[] shape, long bytes) {
+    /** @return a new handle of a tensor of {@code bytes} bytes that {@code fill} wrote */
+    private TFE_TensorHandle handle(int type, int[] shape, long bytes, Consumer<Pointer> fill) {
         checkOpen();
         long[] dims = new long[shape.length];
         for (int i = 0; i < shape.length; i++) {
@@ -322,23 +285,34 @@ final class TfRuntime implements AutoCloseable {
         if (t == null || t.isNull()) {
             throw new BackendException("tf: could not allocate a tensor of " + bytes + " bytes");
         }
-        return t;
+        try {
+            if (bytes > 0) {
+                fill.accept(TF_TensorData(t));
+            }
+            TF_Status status = scratch.get().status;
+            TFE_TensorHandle h = TFE_NewTensorHandle(t, status);
+            check(status, "wrap a tensor");
+            liveHandles.incrementAndGet();
+            return h;
+        } finally {
+            TF_DeleteTensor(t);
+        }
     }
 
-    private TFE_TensorHandle handleOf(TF_Tensor t) {
-        TF_Status status = scratch.get().status;
-        TFE_TensorHandle h = TFE_NewTensorHandle(t, status);
-        check(status, "wrap a tensor");
-        liveHandles.incrementAndGet();
-        return h;
-    }
-
-    private TF_Tensor resolve(TFE_TensorHandle handle) {
+    /** Gives the {@code bytes} bytes of the handle's tensor to {@code copy}. */
+    private void read(TFE_TensorHandle handle, long bytes, Consumer<Pointer> copy) {
         checkOpen();
         TF_Status status = scratch.get().status;
         TF_Tensor t = TFE_TensorHandleResolve(handle, status);
         check(status, "read a tensor");
-        return t;
+        try {
+            requireBytes(t, bytes);
+            if (bytes > 0) {
+                copy.accept(TF_TensorData(t));
+            }
+        } finally {
+            TF_DeleteTensor(t);
+        }
     }
 
     private static void requireBytes(TF_Tensor t, long bytes) {

@@ -88,7 +88,7 @@ final class TfTensor extends TfValue<TFE_TensorHandle> {
 
     @Override
     Tensor emit(Function<TfEmitter<TFE_TensorHandle>, TFE_TensorHandle> body) {
-        return backend.adopt("eager", () -> runtime.eager(body), backend.currentScope());
+        return backend.adopt(() -> runtime.eager(body), backend.currentScope());
     }
 
     /** Reads the ids back: TensorFlow would silently give a zero row for an id out of range. */
@@ -131,13 +131,10 @@ final class TfTensor extends TfValue<TFE_TensorHandle> {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
+        if (!closed) {
+            owner.remove(this);
+            release();
         }
-        closed = true;
-        owner.remove(this);
-        runtime.delete(handle);
-        backend.released();
     }
 
     @Override
