@@ -209,39 +209,30 @@ public final class TfBackend implements Backend {
     public Tensor fromArray(float[] data, int... shape) {
         Objects.requireNonNull(data, "data");
         Shapes.requireElementCount(data.length, shape);
-        TfTrace trace = activeTrace();
-        if (trace != null) {
-            return trace.constant(data, shape);
-        }
-        TfScope scope = currentScope();
-        return adopt("fromArray", () -> runtime.floats(data, shape), scope);
+        return constant(trace -> trace.constant(data, shape), () -> runtime.floats(data, shape));
     }
 
     @Override
     public Tensor fromArray(double[] data, int... shape) {
         Objects.requireNonNull(data, "data");
         Shapes.requireElementCount(data.length, shape);
-        TfTrace trace = activeTrace();
-        if (trace != null) {
-            return trace.constant(data, shape);
-        }
-        TfScope scope = currentScope();
-        return adopt("fromArray", () -> runtime.doubles(data, shape), scope);
+        return constant(trace -> trace.constant(data, shape), () -> runtime.doubles(data, shape));
     }
 
     @Override
     public Tensor full(double value, int... shape) {
         float[] data = new float[Shapes.size(shape)];
         Arrays.fill(data, (float) value);
-        TfTrace trace = activeTrace();
-        if (trace != null) {
-            return trace.constant(data, shape);
-        }
-        TfScope scope = currentScope();
-        return adopt("full", () -> runtime.floats(data, shape), scope);
+        return fromArray(data, shape);
     }
 
-    /** One {@code ConcatV2} of all parts (a graph operation while a function is traced). */
+    /** A graph constant while a function is traced on this thread, else a tensor of the current scope. */
+    private Tensor constant(Function<TfTrace, TfSymbol> traced, Supplier<TFE_TensorHandle> eager) {
+        TfTrace trace = activeTrace();
+        return trace != null ? traced.apply(trace) : adopt(eager, currentScope());
+    }
+
+    /** One {@code ConcatV2} of all parts ({@link TfValue#concatAll}). */
     @Override
     public Tensor concat(List<Tensor> parts, int axis) {
         Objects.requireNonNull(parts, "parts");
@@ -249,32 +240,8 @@ public final class TfBackend implements Backend {
             throw new IllegalArgumentException("concat needs at least one tensor");
         }
         TfTrace trace = activeTrace();
-        if (trace != null) {
-            return TfSymbol.concat(trace, parts, axis);
-        }
-        TfTensor first = unwrap(parts.get(0), "parts[0]");
-        TFE_TensorHandle[] handles = new TFE_TensorHandle[parts.size()];
-        handles[0] = first.handle();
-        int ax = Shapes.axis("concat", axis, first.shape());
-        for (int i = 1; i < handles.length; i++) {
-            TfTensor t = unwrap(parts.get(i), "parts[" + i + "]");
-            TensorChecks.requireSameDType("concat", first, t);
-            Shapes.concatAxis(first.shape(), t.shape(), axis);
-            handles[i] = t.handle();
-        }
-        TfScope scope = currentScope();
-        if (handles.length == 1) {
-            return adopt("concat", () -> runtime.share(handles[0]), scope);
-        }
-        return adopt("concat", () -> {
-            TFE_TensorHandle a = runtime.intScalar(ax);
-            try (TfRuntime.EagerCall call = runtime.op("ConcatV2")) {
-                return call.inputList(handles).input(a).type("T", first.dtype()).integer("N", handles.length)
-                        .int32("Tidx").execute1();
-            } finally {
-                runtime.delete(a);
-            }
-        }, scope);
+        TfValue<?> first = trace != null ? trace.symbol(parts.get(0), "parts[0]") : unwrap(parts.get(0), "parts[0]");
+        return first.concatAll(parts, axis);
     }
 
     // ---------------------------------------------------------------- stores, gradients, compiled functions
@@ -419,12 +386,11 @@ public final class TfBackend implements Backend {
     /**
      * Runs a native operation and adopts its result into {@code owner}.
      *
-     * @param op the operation's name, for error messages
      * @param producer makes the result handle
      * @param owner the scope or store to own the result
      * @return the wrapped result
      */
-    TfTensor adopt(String op, Supplier<TFE_TensorHandle> producer, TfOwner owner) {
+    TfTensor adopt(Supplier<TFE_TensorHandle> producer, TfOwner owner) {
         TFE_TensorHandle handle = producer.get();
         try {
             return adopt(handle, owner);

@@ -34,12 +34,18 @@ import static org.tensorflow.internal.c_api.global.tensorflow.TF_SetStatus;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorByteSize;
 import static org.tensorflow.internal.c_api.global.tensorflow.TF_TensorData;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.fmjvm.api.DType;
 import org.fmjvm.api.error.BackendException;
@@ -54,9 +60,9 @@ import org.tensorflow.proto.ConfigProto;
 /**
  * One TensorFlow eager context ({@code TFE_Context}) driven through the TensorFlow C API, as TF Java
  * 1.1 publishes it ({@code org.tensorflow.internal.c_api}, the JavaCPP bindings that TF Java's own
- * classes are built on). Everything the backend executes goes through here: single eager
- * operations ({@link #op}) for the tensor algebra, and model functions ({@link #addFunction},
- * {@link #op} with the function's name) for the MLP.
+ * classes are built on). Everything the backend executes goes through here: the tensor algebra as
+ * single eager operations ({@link #eager}, the eager {@link TfEmitter}), and traced functions
+ * ({@link #addFunction}, {@link #callFunction}).
  *
  * <p><b>Why the C API.</b> TF Java's public eager API ({@code EagerSession}) attaches every operation
  * and output handle to a session-wide weak pointer scope: they are freed by the garbage collector or
@@ -148,15 +154,7 @@ final class TfRuntime implements AutoCloseable {
      * @return a new float32 handle
      */
     TFE_TensorHandle floats(float[] data, int[] shape) {
-        TF_Tensor t = allocate(TF_FLOAT, shape, 4L * data.length);
-        try {
-            if (data.length > 0) {
-                new FloatPointer(TF_TensorData(t)).capacity(data.length).put(data);
-            }
-            return handleOf(t);
-        } finally {
-            TF_DeleteTensor(t);
-        }
+        return handle(TF_FLOAT, shape, 4L * data.length, p -> new FloatPointer(p).capacity(data.length).put(data));
     }
 
     /**
@@ -165,15 +163,7 @@ final class TfRuntime implements AutoCloseable {
      * @return a new float64 handle
      */
     TFE_TensorHandle doubles(double[] data, int[] shape) {
-        TF_Tensor t = allocate(TF_DOUBLE, shape, 8L * data.length);
-        try {
-            if (data.length > 0) {
-                new DoublePointer(TF_TensorData(t)).capacity(data.length).put(data);
-            }
-            return handleOf(t);
-        } finally {
-            TF_DeleteTensor(t);
-        }
+        return handle(TF_DOUBLE, shape, 8L * data.length, p -> new DoublePointer(p).capacity(data.length).put(data));
     }
 
     /**
@@ -182,15 +172,7 @@ final class TfRuntime implements AutoCloseable {
      * @return a new int32 handle (indices, axes, shapes)
      */
     TFE_TensorHandle ints(int[] data, int... shape) {
-        TF_Tensor t = allocate(TF_INT32, shape, 4L * data.length);
-        try {
-            if (data.length > 0) {
-                new IntPointer(TF_TensorData(t)).capacity(data.length).put(data);
-            }
-            return handleOf(t);
-        } finally {
-            TF_DeleteTensor(t);
-        }
+        return handle(TF_INT32, shape, 4L * data.length, p -> new IntPointer(p).capacity(data.length).put(data));
     }
 
     /**
@@ -218,16 +200,8 @@ final class TfRuntime implements AutoCloseable {
      */
     float[] readFloats(TFE_TensorHandle handle, int count) {
         float[] out = new float[count];
-        TF_Tensor t = resolve(handle);
-        try {
-            requireBytes(t, 4L * count);
-            if (count > 0) {
-                new FloatPointer(TF_TensorData(t)).capacity(count).get(out);
-            }
-            return out;
-        } finally {
-            TF_DeleteTensor(t);
-        }
+        read(handle, 4L * count, p -> new FloatPointer(p).capacity(count).get(out));
+        return out;
     }
 
     /**
@@ -237,16 +211,8 @@ final class TfRuntime implements AutoCloseable {
      */
     double[] readDoubles(TFE_TensorHandle handle, int count) {
         double[] out = new double[count];
-        TF_Tensor t = resolve(handle);
-        try {
-            requireBytes(t, 8L * count);
-            if (count > 0) {
-                new DoublePointer(TF_TensorData(t)).capacity(count).get(out);
-            }
-            return out;
-        } finally {
-            TF_DeleteTensor(t);
-        }
+        read(handle, 8L * count, p -> new DoublePointer(p).capacity(count).get(out));
+        return out;
     }
 
     /**
@@ -308,7 +274,8 @@ final class TfRuntime implements AutoCloseable {
         }
     }
 
-    private TF_Tensor allocate(int type, int[] shape, long bytes) {
+    /** @return a new handle of a tensor of {@code bytes} bytes that {@code fill} wrote */
+    private TFE_TensorHandle handle(int type, int[] shape, long bytes, Consumer<Pointer> fill) {
         checkOpen();
         long[] dims = new long[shape.length];
         for (int i = 0; i < shape.length; i++) {
@@ -318,23 +285,34 @@ final class TfRuntime implements AutoCloseable {
         if (t == null || t.isNull()) {
             throw new BackendException("tf: could not allocate a tensor of " + bytes + " bytes");
         }
-        return t;
+        try {
+            if (bytes > 0) {
+                fill.accept(TF_TensorData(t));
+            }
+            TF_Status status = scratch.get().status;
+            TFE_TensorHandle h = TFE_NewTensorHandle(t, status);
+            check(status, "wrap a tensor");
+            liveHandles.incrementAndGet();
+            return h;
+        } finally {
+            TF_DeleteTensor(t);
+        }
     }
 
-    private TFE_TensorHandle handleOf(TF_Tensor t) {
-        TF_Status status = scratch.get().status;
-        TFE_TensorHandle h = TFE_NewTensorHandle(t, status);
-        check(status, "wrap a tensor");
-        liveHandles.incrementAndGet();
-        return h;
-    }
-
-    private TF_Tensor resolve(TFE_TensorHandle handle) {
+    /** Gives the {@code bytes} bytes of the handle's tensor to {@code copy}. */
+    private void read(TFE_TensorHandle handle, long bytes, Consumer<Pointer> copy) {
         checkOpen();
         TF_Status status = scratch.get().status;
         TF_Tensor t = TFE_TensorHandleResolve(handle, status);
         check(status, "read a tensor");
-        return t;
+        try {
+            requireBytes(t, bytes);
+            if (bytes > 0) {
+                copy.accept(TF_TensorData(t));
+            }
+        } finally {
+            TF_DeleteTensor(t);
+        }
     }
 
     private static void requireBytes(TF_Tensor t, long bytes) {
@@ -350,70 +328,146 @@ final class TfRuntime implements AutoCloseable {
      * Starts an eager operation or a call of a registered function.
      *
      * @param type the TensorFlow op type ({@code AddV2}, {@code Sum}, ...) or a function name
-     * @return the call; add inputs and attributes, then {@link EagerCall#execute1} or
+     * @return the call; add inputs and attributes, then {@link EagerCall#build} or
      *     {@link EagerCall#execute}
      */
     EagerCall op(String type) {
+        return op(type, null);
+    }
+
+    private EagerCall op(String type, List<TFE_TensorHandle> made) {
         checkOpen();
         Scratch s = scratch.get();
         TFE_Op op = TFE_NewOp(context, type, s.status);
         check(s.status, type);
-        return new EagerCall(type, op, s);
+        return new EagerCall(type, op, s, made);
+    }
+
+    /**
+     * Runs operations written against {@link TfEmitter} eagerly. Every handle {@code body} makes
+     * through the emitter (constants, intermediate results) except the one it returns is deleted
+     * afterwards, also when it fails; the returned handle belongs to the caller.
+     *
+     * @param body the operations
+     * @return their result
+     */
+    TFE_TensorHandle eager(Function<TfEmitter<TFE_TensorHandle>, TFE_TensorHandle> body) {
+        Eager e = new Eager();
+        TFE_TensorHandle result = null;
+        try {
+            result = body.apply(e);
+            return result;
+        } finally {
+            for (EagerCall call : e.calls) {
+                call.close();
+            }
+            for (TFE_TensorHandle h : e.made) {
+                if (h != result) {
+                    delete(h);
+                }
+            }
+        }
+    }
+
+    /** The eager {@link TfEmitter} of one {@link #eager} run: remembers what it made. */
+    private final class Eager implements TfEmitter<TFE_TensorHandle> {
+        private final List<TFE_TensorHandle> made = new ArrayList<>(4);
+        private final List<EagerCall> calls = new ArrayList<>(2);
+
+        @Override
+        public EagerCall op(String type) {
+            EagerCall call = TfRuntime.this.op(type, made);
+            calls.add(call);
+            return call;
+        }
+
+        @Override
+        public TFE_TensorHandle scalar(DType dtype, double value) {
+            return made(TfRuntime.this.scalar(dtype, value));
+        }
+
+        @Override
+        public TFE_TensorHandle ints(int... values) {
+            return made(TfRuntime.this.ints(values, values.length));
+        }
+
+        @Override
+        public TFE_TensorHandle intScalar(int value) {
+            return made(TfRuntime.this.intScalar(value));
+        }
+
+        @Override
+        public TFE_TensorHandle identity(TFE_TensorHandle x) {
+            return made(share(x));
+        }
+
+        private TFE_TensorHandle made(TFE_TensorHandle h) {
+            made.add(h);
+            return h;
+        }
     }
 
     /**
      * One eager operation being assembled. Executing (or closing) deletes the native op; inputs stay
      * owned by the caller. Not thread-safe; use on the thread that made it.
      */
-    final class EagerCall implements AutoCloseable {
+    final class EagerCall implements TfEmitter.Call<TFE_TensorHandle>, AutoCloseable {
         private final String type;
         private final Scratch s;
+        private final List<TFE_TensorHandle> made;
         private TFE_Op op;
 
-        private EagerCall(String type, TFE_Op op, Scratch s) {
+        private EagerCall(String type, TFE_Op op, Scratch s, List<TFE_TensorHandle> made) {
             this.type = type;
             this.op = op;
             this.s = s;
+            this.made = made;
         }
 
         /** @return this call with one more input */
-        EagerCall input(TFE_TensorHandle handle) {
+        @Override
+        public EagerCall input(TFE_TensorHandle handle) {
             TFE_OpAddInput(op, handle, s.status);
             check(s.status, type);
             return this;
         }
 
         /** @return this call with a list input (sets no attribute; set {@code N} yourself if needed) */
-        EagerCall inputList(TFE_TensorHandle... handles) {
-            PointerPointer<TFE_TensorHandle> list = s.list(handles.length);
-            for (int i = 0; i < handles.length; i++) {
-                list.put(i, handles[i]);
+        @Override
+        public EagerCall inputList(List<TFE_TensorHandle> handles) {
+            PointerPointer<TFE_TensorHandle> list = s.list(handles.size());
+            for (int i = 0; i < handles.size(); i++) {
+                list.put(i, handles.get(i));
             }
-            TFE_OpAddInputList(op, list, handles.length, s.status);
+            TFE_OpAddInputList(op, list, handles.size(), s.status);
             check(s.status, type);
             return this;
         }
 
         /** @return this call with a type attribute */
-        EagerCall type(String name, DType dtype) {
+        @Override
+        public EagerCall type(String name, DType dtype) {
             TFE_OpSetAttrType(op, name, dtype == DType.FLOAT32 ? TF_FLOAT : TF_DOUBLE);
             return this;
         }
 
         /** @return this call with the type attribute {@code name} set to int32 */
-        EagerCall int32(String name) {
+        @Override
+        public EagerCall int32(String name) {
             TFE_OpSetAttrType(op, name, TF_INT32);
             return this;
         }
 
         /** @return this call with a boolean attribute */
-        EagerCall bool(String name, boolean value) {
+        @Override
+        public EagerCall bool(String name, boolean value) {
             TFE_OpSetAttrBool(op, name, (byte) (value ? TF_BOOL_TRUE : 0));
             return this;
         }
 
         /** @return this call with an integer attribute */
-        EagerCall integer(String name, long value) {
+        @Override
+        public EagerCall integer(String name, long value) {
             TFE_OpSetAttrInt(op, name, value);
             return this;
         }
@@ -423,7 +477,8 @@ final class TfRuntime implements AutoCloseable {
          *
          * @return its single output, a new handle owned by the caller
          */
-        TFE_TensorHandle execute1() {
+        @Override
+        public TFE_TensorHandle build() {
             return execute(1)[0];
         }
 
@@ -448,6 +503,9 @@ final class TfRuntime implements AutoCloseable {
                     handles[i] = out.get(TFE_TensorHandle.class, i);
                 }
                 liveHandles.addAndGet(n);
+                if (made != null) {
+                    made.addAll(Arrays.asList(handles));
+                }
                 return handles;
             } finally {
                 close();

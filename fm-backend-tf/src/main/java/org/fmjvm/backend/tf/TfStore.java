@@ -49,7 +49,7 @@ final class TfStore implements TensorStore, TfOwner {
         checkOpen("create");
         backend.checkOpen();
         int[] dims = shape.clone();
-        return backend.adopt("store.create", () -> backend.runtime().floats(values, dims), this);
+        return backend.adopt(() -> backend.runtime().floats(values, dims), this);
     }
 
     @Override

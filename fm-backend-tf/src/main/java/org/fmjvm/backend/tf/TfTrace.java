@@ -17,6 +17,7 @@ import org.tensorflow.ConcreteFunction;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
+import org.tensorflow.OperationBuilder;
 import org.tensorflow.Output;
 import org.tensorflow.Signature;
 import org.tensorflow.internal.c_api.TF_Operation;
@@ -24,6 +25,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.FunctionDef;
 import org.tensorflow.proto.OpDef;
 import org.tensorflow.types.TFloat32;
@@ -44,11 +46,15 @@ import org.tensorflow.types.TFloat64;
  * draws made inside a traced function are the same at every call, so draw noise outside and pass it
  * as an argument.
  *
+ * <p><b>Emitting.</b> As the {@link TfEmitter} of its symbols, it adds each operation to the graph
+ * with {@code OperationBuilder}s from the graph's scope, as TF Java's generated {@code Ops} classes
+ * do, so a symbolic operation has the op type and attributes of its eager twin.
+ *
  * <p>{@link #finish} turns the graph into a {@code FunctionDef} ({@link ConcreteFunction}) whose
  * inputs are the arguments, then the captures, in order; every result is an {@code Identity}, so a
  * function may return one of its arguments. Confined to the tracing thread.
  */
-final class TfTrace implements AutoCloseable {
+final class TfTrace implements TfEmitter<Output<?>>, AutoCloseable {
     private final TfBackend backend;
     private final String name;
     private final Graph graph;
@@ -168,28 +174,28 @@ final class TfTrace implements AutoCloseable {
     List<TfSymbol> gradients(TfSymbol y, List<TfSymbol> xs) {
         Ops ops = tf();
         // TensorFlow refuses a point y does not depend on, so only the reachable ones are asked for
-        Set<Output<?>> upstream = upstream(y.operand().asOutput());
+        Set<Output<?>> upstream = upstream(y.handle());
         List<Output<?>> wrt = new ArrayList<>();
         for (TfSymbol x : xs) {
-            Output<?> o = x.operand().asOutput();
+            Output<?> o = x.handle();
             if (upstream.contains(o) && !wrt.contains(o)) {
                 wrt.add(o);
             }
         }
         Output<?>[] raw = wrt.isEmpty() ? new Output<?>[0]
-                : graph.addGradients(y.operand().asOutput(), wrt.toArray(new Output<?>[0]));
+                : graph.addGradients(y.handle(), wrt.toArray(new Output<?>[0]));
         List<TfSymbol> grads = new ArrayList<>(xs.size());
         for (TfSymbol x : xs) {
-            int i = wrt.indexOf(x.operand().asOutput());
+            int i = wrt.indexOf(x.handle());
             if (i < 0 || noGradient(raw[i])) {
-                grads.add(new TfSymbol(this, ops.zerosLike(x.operand())));
+                grads.add(new TfSymbol(this, ops.zerosLike(x.handle())));
                 continue;
             }
             Output<?> g = raw[i];
             Shape s = g.shape();
             if (s.isUnknown() || !Arrays.equals(TfSymbol.dims(s), x.shape())) {
                 // TensorFlow's gradient functions often lose the static shape; restore x's
-                g = ops.reshape(g, ops.shape(x.operand())).asOutput();
+                g = ops.reshape(g, ops.shape(x.handle())).asOutput();
             }
             grads.add(new TfSymbol(this, g));
         }
@@ -254,7 +260,7 @@ final class TfTrace implements AutoCloseable {
         List<String> outputNames = new ArrayList<>();
         for (int i = 0; i < outputs.size(); i++) {
             String out = "out_" + i;
-            sig.output(out, ops.withName(out).identity(outputs.get(i).operand()));
+            sig.output(out, ops.withName(out).identity(outputs.get(i).handle()));
             outputNames.add(out);
         }
         try (ConcreteFunction f = ConcreteFunction.create(sig.build(), graph)) {
@@ -263,6 +269,83 @@ final class TfTrace implements AutoCloseable {
             requireArgs("output", outputNames, def.getSignature().getOutputArgList());
             return new TfGraphFunction(f.getDefinedName(), name, def.toByteArray(), arguments.size(),
                     outputs.size(), List.copyOf(captures));
+        }
+    }
+
+    // ---------------------------------------------------------------- TfEmitter: graph operations
+
+    @Override
+    public TfEmitter.Call<Output<?>> op(String type) {
+        return new GraphCall(tf().scope().opBuilder(type, type));
+    }
+
+    @Override
+    public Output<?> scalar(DType dtype, double value) {
+        return dtype == DType.FLOAT32 ? tf().constant((float) value).asOutput() : tf().constant(value).asOutput();
+    }
+
+    @Override
+    public Output<?> ints(int... values) {
+        return tf().constant(values).asOutput();
+    }
+
+    @Override
+    public Output<?> intScalar(int value) {
+        return tf().constant(value).asOutput();
+    }
+
+    @Override
+    public Output<?> identity(Output<?> x) {
+        return op("Identity").input(x).build();
+    }
+
+    /** One graph operation being assembled. */
+    private static final class GraphCall implements TfEmitter.Call<Output<?>> {
+        private final OperationBuilder builder;
+
+        GraphCall(OperationBuilder builder) {
+            this.builder = builder;
+        }
+
+        @Override
+        public GraphCall input(Output<?> x) {
+            builder.addInput(x);
+            return this;
+        }
+
+        @Override
+        public GraphCall inputList(List<Output<?>> xs) {
+            builder.addInputList(xs.toArray(new Output<?>[0]));
+            return this;
+        }
+
+        @Override
+        public GraphCall type(String name, DType dtype) {
+            builder.setAttr(name, dtype == DType.FLOAT32 ? DataType.DT_FLOAT : DataType.DT_DOUBLE);
+            return this;
+        }
+
+        @Override
+        public GraphCall int32(String name) {
+            builder.setAttr(name, DataType.DT_INT32);
+            return this;
+        }
+
+        @Override
+        public GraphCall bool(String name, boolean value) {
+            builder.setAttr(name, value);
+            return this;
+        }
+
+        @Override
+        public GraphCall integer(String name, long value) {
+            builder.setAttr(name, value);
+            return this;
+        }
+
+        @Override
+        public Output<?> build() {
+            return builder.build().output(0);
         }
     }
 
