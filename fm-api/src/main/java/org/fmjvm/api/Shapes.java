@@ -269,7 +269,8 @@ public final class Shapes {
     }
 
     /**
-     * Checks {@link Tensor#matmul}'s operands.
+     * Checks {@link Tensor#matmul}'s operands. A length of {@code -1} (not known yet, as the batch
+     * axis of a tensor being traced) agrees with any length.
      *
      * @param a the left shape, {@code [M, K]}
      * @param b the right shape, {@code [K, N]}
@@ -278,37 +279,38 @@ public final class Shapes {
      */
     public static int[] matmul(int[] a, int[] b) {
         if (a.length != 2 || b.length != 2) {
-            throw new ShapeMismatchException("matmul: needs two matrices, got shapes " + Arrays.toString(a) + " and "
-                    + Arrays.toString(b));
+            throw new ShapeMismatchException("matmul needs two rank-2 tensors, got " + Arrays.toString(a) + " and "
+                    + Arrays.toString(b) + "; reshape them to [M, K] and [K, N]");
         }
-        if (a[1] != b[0] && a[1] >= 0 && b[0] >= 0) {
-            throw new ShapeMismatchException("matmul: shapes " + Arrays.toString(a) + " and " + Arrays.toString(b)
-                    + " do not chain (" + a[1] + " columns vs " + b[0] + " rows)");
+        if (!agree(a[1], b[0])) {
+            throw new ShapeMismatchException("matmul of " + Arrays.toString(a) + " and " + Arrays.toString(b)
+                    + ": inner lengths differ (" + a[1] + " vs " + b[0] + "); the right operand must have shape ["
+                    + a[1] + ", N]");
         }
         return new int[] {a[0], b[1]};
     }
 
     /**
-     * Checks {@link Tensor#linear}'s operands.
+     * Checks {@link Tensor#linear}'s operands; {@code -1} agrees with any length, as for
+     * {@link #matmul}.
      *
      * @param x the input shape, {@code [B, in]}
      * @param weight the weight shape, {@code [out, in]}
      * @param bias the bias shape {@code [out]}, or null
      * @return {@code [B, out]}
-     * @throws ShapeMismatchException if the shapes do not fit
+     * @throws ShapeMismatchException if a shape does not fit, naming it and the shape wanted
      */
     public static int[] linear(int[] x, int[] weight, int[] bias) {
-        if (x.length != 2 || weight.length != 2) {
-            throw new ShapeMismatchException("linear: needs an input [B, in] and a weight [out, in], got "
-                    + Arrays.toString(x) + " and " + Arrays.toString(weight));
+        if (x.length != 2) {
+            throw new ShapeMismatchException("linear: the input must have shape [B, in], got " + Arrays.toString(x));
         }
-        if (x[1] != weight[1] && x[1] >= 0) {
-            throw new ShapeMismatchException("linear: input " + Arrays.toString(x) + " has " + x[1]
-                    + " columns but weight " + Arrays.toString(weight) + " expects " + weight[1]);
+        if (weight.length != 2 || !agree(weight[1], x[1])) {
+            throw new ShapeMismatchException("linear: weight must have shape [out, " + x[1] + "] (PyTorch's layout"
+                    + " [out, in]) for an input of shape " + Arrays.toString(x) + ", got " + Arrays.toString(weight));
         }
-        if (bias != null && (bias.length != 1 || bias[0] != weight[0])) {
-            throw new ShapeMismatchException("linear: bias " + Arrays.toString(bias) + " must be [" + weight[0]
-                    + "] for weight " + Arrays.toString(weight));
+        if (bias != null && (bias.length != 1 || !agree(bias[0], weight[0]))) {
+            throw new ShapeMismatchException("linear: bias must have shape [" + weight[0] + "] for a weight of shape "
+                    + Arrays.toString(weight) + ", got " + Arrays.toString(bias));
         }
         return new int[] {x[0], weight[0]};
     }
@@ -319,7 +321,7 @@ public final class Shapes {
      * @param ids the shape of the class ids, {@code [B]}
      * @param classes the number of classes
      * @return {@code [B, classes]}
-     * @throws ShapeMismatchException if the ids are not a vector
+     * @throws ShapeMismatchException unless the ids have rank 1
      * @throws IllegalArgumentException if {@code classes < 1}
      */
     public static int[] oneHot(int[] ids, int classes) {
@@ -327,8 +329,14 @@ public final class Shapes {
             throw new IllegalArgumentException("oneHot: classes must be >= 1, got " + classes);
         }
         if (ids.length != 1) {
-            throw new ShapeMismatchException("oneHot: class ids must be a vector [B], got " + Arrays.toString(ids));
+            throw new ShapeMismatchException("oneHot needs class ids of shape [B], got " + Arrays.toString(ids)
+                    + "; reshape(-1) them first");
         }
         return new int[] {ids[0], classes};
+    }
+
+    /** Two lengths agree if equal or if either is not known yet ({@code -1}). */
+    private static boolean agree(int a, int b) {
+        return a == b || a < 0 || b < 0;
     }
 }

@@ -18,65 +18,6 @@ final class TfShapeRules {
     }
 
     /**
-     * @param a the left operand's shape {@code [M, K]}
-     * @param b the right operand's shape {@code [K, N]}
-     * @return {@code [M, N]}
-     * @throws ShapeMismatchException if a rank is not 2 or the inner lengths differ
-     */
-    static int[] matmul(int[] a, int[] b) {
-        if (a.length != 2 || b.length != 2) {
-            throw new ShapeMismatchException("matmul needs two rank-2 tensors, got " + Arrays.toString(a) + " and "
-                    + Arrays.toString(b) + "; reshape them to [M, K] and [K, N]");
-        }
-        if (!agree(a[1], b[0])) {
-            throw new ShapeMismatchException("matmul of " + Arrays.toString(a) + " and " + Arrays.toString(b)
-                    + ": inner lengths differ (" + a[1] + " vs " + b[0] + "); the right operand must have shape ["
-                    + a[1] + ", N]");
-        }
-        return new int[] {a[0], b[1]};
-    }
-
-    /**
-     * @param x the input's shape {@code [B, in]}
-     * @param weight the weight's shape {@code [out, in]}
-     * @param bias the bias's shape {@code [out]}, or null
-     * @return {@code [B, out]}
-     * @throws ShapeMismatchException if a shape does not fit, naming it and the shape wanted
-     */
-    static int[] linear(int[] x, int[] weight, int[] bias) {
-        if (x.length != 2) {
-            throw new ShapeMismatchException("linear: the input must have shape [B, in], got " + Arrays.toString(x));
-        }
-        if (weight.length != 2 || !agree(weight[1], x[1])) {
-            throw new ShapeMismatchException("linear: weight must have shape [out, " + x[1] + "] (PyTorch's layout"
-                    + " [out, in]) for an input of shape " + Arrays.toString(x) + ", got " + Arrays.toString(weight));
-        }
-        if (bias != null && (bias.length != 1 || !agree(bias[0], weight[0]))) {
-            throw new ShapeMismatchException("linear: bias must have shape [" + weight[0] + "] for a weight of shape "
-                    + Arrays.toString(weight) + ", got " + Arrays.toString(bias));
-        }
-        return new int[] {x[0], weight[0]};
-    }
-
-    /**
-     * @param ids the class ids' shape, {@code [B]}
-     * @param classes the number of classes
-     * @return {@code [B, classes]}
-     * @throws ShapeMismatchException unless the ids have rank 1
-     * @throws IllegalArgumentException if {@code classes < 1}
-     */
-    static int[] oneHot(int[] ids, int classes) {
-        if (classes < 1) {
-            throw new IllegalArgumentException("oneHot: classes must be >= 1, got " + classes);
-        }
-        if (ids.length != 1) {
-            throw new ShapeMismatchException("oneHot needs class ids of shape [B], got " + Arrays.toString(ids)
-                    + "; reshape(-1) them first");
-        }
-        return new int[] {ids[0], classes};
-    }
-
-    /**
      * {@link Shapes#broadcast} where {@code -1} (unknown) agrees with any length.
      *
      * @param op the operation, for the message

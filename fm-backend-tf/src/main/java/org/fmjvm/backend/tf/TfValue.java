@@ -360,7 +360,7 @@ abstract sealed class TfValue<H> implements Tensor permits TfTensor, TfSymbol {
     private Tensor emitMatmul(Tensor other) {
         TfValue<H> o = peer(other, "other");
         TensorChecks.requireSameDType("matmul", this, o);
-        TfShapeRules.matmul(shape, o.shape);
+        Shapes.matmul(shape, o.shape);
         return emit(e -> matMul(e, o, false));
     }
 
@@ -371,7 +371,7 @@ abstract sealed class TfValue<H> implements Tensor permits TfTensor, TfSymbol {
         if (b != null) {
             TensorChecks.requireSameDType("linear", this, b);
         }
-        TfShapeRules.linear(shape, w.shape, b == null ? null : b.shape);
+        Shapes.linear(shape, w.shape, b == null ? null : b.shape);
         return emit(e -> {
             H z = matMul(e, w, true);
             return b == null ? z : e.op("BiasAdd").input(z).input(b.handle()).type("T", dtype).build();
@@ -384,7 +384,7 @@ abstract sealed class TfValue<H> implements Tensor permits TfTensor, TfSymbol {
     }
 
     private Tensor emitOneHot(int classes) {
-        TfShapeRules.oneHot(shape, classes);
+        Shapes.oneHot(shape, classes);
         requireClassIds(classes);
         return emit(e -> {
             H ids = e.op("Cast").input(handle()).type("SrcT", dtype).int32("DstT").bool("Truncate", false).build();
