@@ -17,6 +17,7 @@ import java.util.function.UnaryOperator;
 
 import org.fmjvm.api.Backend;
 import org.fmjvm.api.Capability;
+import org.fmjvm.api.DType;
 import org.fmjvm.api.Device;
 import org.fmjvm.api.Shapes;
 import org.fmjvm.api.Tensor;
@@ -402,7 +403,12 @@ public final class TfBackend implements Backend {
 
     /** Wraps a fresh handle as a tensor owned by {@code owner}. */
     TfTensor adopt(TFE_TensorHandle handle, TfOwner owner) {
-        TfTensor tensor = new TfTensor(this, handle, runtime.shape(handle), TfRuntime.dtype(handle), owner);
+        return adopt(handle, runtime.shape(handle), TfRuntime.dtype(handle), owner);
+    }
+
+    /** Wraps a fresh handle whose shape and dtype are already known. */
+    TfTensor adopt(TFE_TensorHandle handle, int[] shape, DType dtype, TfOwner owner) {
+        TfTensor tensor = new TfTensor(this, handle, shape, dtype, owner);
         owner.add(tensor);
         live.incrementAndGet();
         return tensor;
@@ -485,7 +491,10 @@ public final class TfBackend implements Backend {
         int adopted = 0;
         try {
             for (; adopted < out.length; adopted++) {
-                results.add(adopt(out[adopted], scope));
+                // shapes the trace fixed need no native query: a training step returns every weight
+                int[] shape = fn.knownShape(adopted);
+                results.add(shape == null ? adopt(out[adopted], scope)
+                        : adopt(out[adopted], shape, fn.outputTypes().get(adopted), scope));
             }
         } finally {
             for (int i = adopted; i < out.length; i++) {

@@ -267,8 +267,14 @@ final class TfTrace implements TfEmitter<Output<?>>, AutoCloseable {
             FunctionDef def = f.getFunctionDef();
             requireArgs("input", inputNames, def.getSignature().getInputArgList());
             requireArgs("output", outputNames, def.getSignature().getOutputArgList());
+            List<int[]> shapes = new ArrayList<>(outputs.size());
+            List<DType> types = new ArrayList<>(outputs.size());
+            for (TfSymbol o : outputs) {
+                shapes.add(o.shape());
+                types.add(o.dtype());
+            }
             return new TfGraphFunction(f.getDefinedName(), name, def.toByteArray(), arguments.size(),
-                    outputs.size(), List.copyOf(captures));
+                    outputs.size(), List.copyOf(captures), List.copyOf(shapes), List.copyOf(types));
         }
     }
 
