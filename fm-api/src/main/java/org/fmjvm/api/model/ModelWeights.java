@@ -99,6 +99,31 @@ public record ModelWeights(List<Parameter> parameters) {
     }
 
     /**
+     * @param other weights with the same tensors, in the same order
+     * @return the largest {@code |this - other|} over every value of every tensor
+     * @throws IllegalArgumentException if the tensors or their sizes differ
+     */
+    public double maxAbsDifference(ModelWeights other) {
+        if (other.parameters.size() != parameters.size()) {
+            throw new IllegalArgumentException("cannot compare " + parameters.size() + " tensors with "
+                    + other.parameters.size());
+        }
+        double max = 0;
+        for (int i = 0; i < parameters.size(); i++) {
+            float[] x = parameters.get(i).values;
+            float[] y = other.parameters.get(i).values;
+            if (x.length != y.length) {
+                throw new IllegalArgumentException("tensor " + parameters.get(i).name() + " has " + x.length
+                        + " values here and " + y.length + " in the other weights");
+            }
+            for (int k = 0; k < x.length; k++) {
+                max = Math.max(max, Math.abs((double) x[k] - y[k]));
+            }
+        }
+        return max;
+    }
+
+    /**
      * Checks these weights fit a spec: the same names, in the same order, with the same shapes.
      *
      * @param spec the architecture

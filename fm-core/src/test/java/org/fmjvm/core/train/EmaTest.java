@@ -51,18 +51,6 @@ class EmaTest {
         }
     }
 
-    private static double maxAbsDifference(ModelWeights a, ModelWeights b) {
-        double max = 0;
-        for (int i = 0; i < a.parameters().size(); i++) {
-            float[] x = a.parameters().get(i).values();
-            float[] y = b.parameters().get(i).values();
-            for (int k = 0; k < x.length; k++) {
-                max = Math.max(max, Math.abs((double) x[k] - y[k]));
-            }
-        }
-        return max;
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"djl", "tf"})
     void afterThreeStepsTheAverageIsTheHandComputedOne(String backend) {
@@ -96,8 +84,8 @@ class EmaTest {
                 }
             }
             // the average is neither the first nor the last weights: the check above can tell them apart
-            assertThat(maxAbsDifference(ema, w.get(3))).isGreaterThan(1e-3);
-            assertThat(maxAbsDifference(ema, w.get(0))).isGreaterThan(1e-3);
+            assertThat(ema.maxAbsDifference(w.get(3))).isGreaterThan(1e-3);
+            assertThat(ema.maxAbsDifference(w.get(0))).isGreaterThan(1e-3);
 
             model.restoreEma(w.get(1));
             Bitwise.assertSameBits("a restored average", w.get(1), model.emaWeights().orElseThrow());
@@ -151,7 +139,7 @@ class EmaTest {
             Bitwise.assertSameBits("trained weights", plain.weights(), averaged.weights());
             Bitwise.assertSameBits("losses", plain.result().losses(), averaged.result().losses());
             Bitwise.assertSameBits("the result's average", averaged.ema(), averaged.result().emaWeights());
-            assertThat(maxAbsDifference(averaged.ema(), averaged.weights())).isGreaterThan(1e-3);
+            assertThat(averaged.ema().maxAbsDifference(averaged.weights())).isGreaterThan(1e-3);
         }
     }
 

@@ -218,7 +218,7 @@ class ResumeTest {
                 Bitwise.assertSameBits("final moving average", plain.ema(), resumed.ema());
                 Bitwise.assertSameBits("the result's moving average", plain.result().emaWeights(),
                         resumed.result().emaWeights());
-                assertThat(maxAbsDifference(plain.ema(), plain.weights())).as("the average is not the weights")
+                assertThat(plain.ema().maxAbsDifference(plain.weights())).as("the average is not the weights")
                         .isGreaterThan(1e-4);
                 if (recipe.validated()) {
                     Bitwise.assertSameBits("kept best moving average", plain.result().bestEmaWeights(),
@@ -229,18 +229,6 @@ class ResumeTest {
                 assertThat(resumed.ema()).isNull();
             }
         }
-    }
-
-    private static double maxAbsDifference(ModelWeights a, ModelWeights b) {
-        double max = 0;
-        for (int i = 0; i < a.parameters().size(); i++) {
-            float[] x = a.parameters().get(i).values();
-            float[] y = b.parameters().get(i).values();
-            for (int k = 0; k < x.length; k++) {
-                max = Math.max(max, Math.abs((double) x[k] - y[k]));
-            }
-        }
-        return max;
     }
 
     @Test
