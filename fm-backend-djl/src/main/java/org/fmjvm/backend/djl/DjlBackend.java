@@ -491,7 +491,28 @@ public final class DjlBackend implements Backend {
         if (array.getManager() != scope.manager()) {
             array.attach(scope.manager());
         }
-        DjlTensor tensor = new DjlTensor(this, array, scope);
+        return register(new DjlTensor(this, array, scope), scope);
+    }
+
+    /**
+     * Runs a native operation whose result's shape and dtype are known in Java and adopts it into
+     * {@code scope} without asking libtorch for them.
+     */
+    DjlTensor adopt(String op, Supplier<PtNDArray> producer, DjlScope scope, int[] shape, DType dtype) {
+        PtNDArray array;
+        try {
+            NativeThreads.use(opThreads());
+            array = producer.get();
+        } catch (EngineException e) {
+            throw nativeFailure(op, e);
+        }
+        if (array.getManager() != scope.manager()) {
+            array.attach(scope.manager());
+        }
+        return register(new DjlTensor(this, array, scope, shape, dtype), scope);
+    }
+
+    private DjlTensor register(DjlTensor tensor, DjlScope scope) {
         scope.add(tensor);
         live.incrementAndGet();
         return tensor;

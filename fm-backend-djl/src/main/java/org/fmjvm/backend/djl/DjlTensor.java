@@ -53,6 +53,15 @@ final class DjlTensor implements Tensor {
         }
     }
 
+    /** Wraps an array whose shape and dtype the caller already knows (no native query). */
+    DjlTensor(DjlBackend backend, PtNDArray array, DjlScope scope, int[] shape, DType dtype) {
+        this.backend = backend;
+        this.array = array;
+        this.scope = scope;
+        this.shape = shape;
+        this.dtype = dtype;
+    }
+
     PtNDArray array() {
         return array;
     }
@@ -106,57 +115,57 @@ final class DjlTensor implements Tensor {
 
     @Override
     public Tensor add(Tensor other) {
-        PtNDArray b = binaryOperand("add", other);
-        return result("add", () -> JniUtils.add(array, b));
+        DjlTensor o = binaryOperand("add", other);
+        return result("add", () -> JniUtils.add(array, o.array), Shapes.broadcast("add", shape, o.shape));
     }
 
     @Override
     public Tensor sub(Tensor other) {
-        PtNDArray b = binaryOperand("sub", other);
-        return result("sub", () -> JniUtils.sub(array, b));
+        DjlTensor o = binaryOperand("sub", other);
+        return result("sub", () -> JniUtils.sub(array, o.array), Shapes.broadcast("sub", shape, o.shape));
     }
 
     @Override
     public Tensor mul(Tensor other) {
-        PtNDArray b = binaryOperand("mul", other);
-        return result("mul", () -> JniUtils.mul(array, b));
+        DjlTensor o = binaryOperand("mul", other);
+        return result("mul", () -> JniUtils.mul(array, o.array), Shapes.broadcast("mul", shape, o.shape));
     }
 
     @Override
     public Tensor div(Tensor other) {
-        PtNDArray b = binaryOperand("div", other);
-        return result("div", () -> JniUtils.div(array, b));
+        DjlTensor o = binaryOperand("div", other);
+        return result("div", () -> JniUtils.div(array, o.array), Shapes.broadcast("div", shape, o.shape));
     }
 
     @Override
     public Tensor add(double value) {
         checkUsable();
-        return result("add", () -> array.add(scalar(value)));
+        return result("add", () -> array.add(scalar(value)), shape);
     }
 
     @Override
     public Tensor sub(double value) {
         checkUsable();
-        return result("sub", () -> array.sub(scalar(value)));
+        return result("sub", () -> array.sub(scalar(value)), shape);
     }
 
     @Override
     public Tensor mul(double value) {
         checkUsable();
-        return result("mul", () -> array.mul(scalar(value)));
+        return result("mul", () -> array.mul(scalar(value)), shape);
     }
 
     @Override
     public Tensor div(double value) {
         checkUsable();
-        return result("div", () -> array.div(scalar(value)));
+        return result("div", () -> array.div(scalar(value)), shape);
     }
 
     @Override
     public Tensor rsub(double value) {
         checkUsable();
         // -x + value is exactly value - x in IEEE arithmetic
-        return result("rsub", () -> JniUtils.neg(array).addi(scalar(value)));
+        return result("rsub", () -> JniUtils.neg(array).addi(scalar(value)), shape);
     }
 
     /** The scalar in this tensor's precision, so a 0-d operand never promotes the result's dtype. */
@@ -212,7 +221,7 @@ final class DjlTensor implements Tensor {
     @Override
     public Tensor pow(double exponent) {
         checkUsable();
-        return result("pow", () -> array.pow(scalar(exponent)));
+        return result("pow", () -> array.pow(scalar(exponent)), shape);
     }
 
     @Override
@@ -243,19 +252,19 @@ final class DjlTensor implements Tensor {
             }
             JniUtils.muli(s, array);
             return s;
-        });
+        }, shape);
     }
 
     @Override
     public Tensor minimum(double value) {
         checkUsable();
-        return result("minimum", () -> (PtNDArray) array.minimum(scalar(value)));
+        return result("minimum", () -> (PtNDArray) array.minimum(scalar(value)), shape);
     }
 
     @Override
     public Tensor maximum(double value) {
         checkUsable();
-        return result("maximum", () -> (PtNDArray) array.maximum(scalar(value)));
+        return result("maximum", () -> (PtNDArray) array.maximum(scalar(value)), shape);
     }
 
     @Override
@@ -263,8 +272,8 @@ final class DjlTensor implements Tensor {
         checkUsable();
         DjlTensor o = backend.unwrap(other, "other");
         TensorChecks.requireSameDType("matmul", this, o);
-        Shapes.matmul(shape, o.shape);
-        return result("matmul", () -> JniUtils.matmul(array, o.array));
+        int[] out = Shapes.matmul(shape, o.shape);
+        return result("matmul", () -> JniUtils.matmul(array, o.array), out);
     }
 
     @Override
@@ -276,8 +285,8 @@ final class DjlTensor implements Tensor {
         if (b != null) {
             TensorChecks.requireSameDType("linear", this, b);
         }
-        Shapes.linear(shape, w.shape, b == null ? null : b.shape);
-        return result("linear", () -> JniUtils.linear(array, w.array, b == null ? null : b.array));
+        int[] out = Shapes.linear(shape, w.shape, b == null ? null : b.shape);
+        return result("linear", () -> JniUtils.linear(array, w.array, b == null ? null : b.array), out);
     }
 
     @Override
@@ -297,13 +306,13 @@ final class DjlTensor implements Tensor {
     @Override
     public Tensor sum(int axis, boolean keepDim) {
         int ax = axis("sum", axis);
-        return result("sum", () -> JniUtils.sum(array, new long[] {ax}, keepDim));
+        return result("sum", () -> JniUtils.sum(array, new long[] {ax}, keepDim), reduced(ax, keepDim));
     }
 
     @Override
     public Tensor mean(int axis, boolean keepDim) {
         int ax = axis("mean", axis);
-        return result("mean", () -> JniUtils.mean(array, ax, keepDim));
+        return result("mean", () -> JniUtils.mean(array, ax, keepDim), reduced(ax, keepDim));
     }
 
     @Override
@@ -323,13 +332,13 @@ final class DjlTensor implements Tensor {
     @Override
     public Tensor sum() {
         checkUsable();
-        return result("sum", () -> oneThread(() -> JniUtils.sum(array)));
+        return result("sum", () -> oneThread(() -> JniUtils.sum(array)), new int[0]);
     }
 
     @Override
     public Tensor mean() {
         checkUsable();
-        return result("mean", () -> oneThread(() -> JniUtils.mean(array)));
+        return result("mean", () -> oneThread(() -> JniUtils.mean(array)), new int[0]);
     }
 
     @Override
@@ -436,19 +445,41 @@ final class DjlTensor implements Tensor {
 
     private Tensor unary(String op, java.util.function.UnaryOperator<PtNDArray> f) {
         checkUsable();
-        return result(op, () -> f.apply(array));
+        return result(op, () -> f.apply(array), shape);
     }
 
     private Tensor result(String op, Supplier<PtNDArray> producer) {
         return backend.adopt(op, producer, backend.currentScope());
     }
 
-    private PtNDArray binaryOperand(String op, Tensor other) {
+    /**
+     * As {@link #result(String, Supplier)} for a result of this tensor's dtype whose shape the
+     * shape rules already gave: the wrapper then needs no native query of shape and dtype.
+     */
+    private Tensor result(String op, Supplier<PtNDArray> producer, int[] resultShape) {
+        return backend.adopt(op, producer, backend.currentScope(), resultShape, dtype);
+    }
+
+    /** The shape after reducing axis {@code ax}. */
+    private int[] reduced(int ax, boolean keepDim) {
+        int[] out = new int[keepDim ? shape.length : shape.length - 1];
+        for (int i = 0, k = 0; i < shape.length; i++) {
+            if (i == ax) {
+                if (keepDim) {
+                    out[k++] = 1;
+                }
+            } else {
+                out[k++] = shape[i];
+            }
+        }
+        return out;
+    }
+
+    private DjlTensor binaryOperand(String op, Tensor other) {
         checkUsable();
         DjlTensor o = backend.unwrap(other, "other");
         TensorChecks.requireSameDType(op, this, o);
-        Shapes.broadcast(op, shape, o.shape);
-        return o.array;
+        return o;
     }
 
     private int axis(String op, int axis) {
