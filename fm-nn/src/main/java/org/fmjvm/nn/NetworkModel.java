@@ -85,7 +85,8 @@ public class NetworkModel implements VelocityModel {
                 this::probeTerm);
     }
 
-    private static String label(Network network) {
+    /** @return the network's name in compiled functions' names, e.g. {@code mlp} */
+    static String label(Network network) {
         return network.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
     }
 

@@ -38,7 +38,8 @@ public final class TrainableNetworkModel extends NetworkModel implements Trainab
     private final List<Tensor> firstMoments = new ArrayList<>();
     private final List<Tensor> secondMoments = new ArrayList<>();
     private final Map<Integer, CompiledFunction> steps = new HashMap<>();
-    private final Map<Integer, CompiledFunction> losses = new HashMap<>();
+    /** The loss without an update, compiled on first use. */
+    private CompiledFunction lossFunction;
     private CompiledFunction emaUpdate;
     private List<Tensor> average;
     private double emaDecay;
@@ -232,7 +233,7 @@ public final class TrainableNetworkModel extends NetworkModel implements Trainab
         FusedAdam kernel = fused.orElseThrow();
         Layout layout = new Layout(variant);
         int from = layout.count();
-        return backend().compile(label() + "_train_step", FunctionKind.TRAIN_STEP, from, args -> {
+        return backend().compile(label(network()) + "_train_step", FunctionKind.TRAIN_STEP, from, args -> {
             List<Tensor> weights = args.subList(from, from + params.size());
             ValueAndGradients vg = backend().valueAndGradients(ps -> loss(layout, args, from, ps), weights);
             Adam.fusedStep(kernel, optimizer, learningRate, stepsTaken + 1, weights, vg.gradients(), firstMoments,
@@ -252,7 +253,7 @@ public final class TrainableNetworkModel extends NetworkModel implements Trainab
         int count = layout.count();
         int from = count + 3;
         int stateFrom = from + args().size();
-        return backend().compile(label() + "_train_step", FunctionKind.TRAIN_STEP, count, args -> {
+        return backend().compile(label(network()) + "_train_step", FunctionKind.TRAIN_STEP, count, args -> {
             List<Tensor> weights = args.subList(from, from + n);
             ValueAndGradients vg = backend().valueAndGradients(ps -> loss(layout, args, from, ps), weights);
             Adam.Update u = Adam.update(optimizer, weights, vg.gradients(), args.subList(stateFrom, stateFrom + n),
@@ -278,10 +279,6 @@ public final class TrainableNetworkModel extends NetworkModel implements Trainab
         Tensor loss = CfmLoss.of(v, layout.target(args), layout.weights(args));
         v.close();
         return loss;
-    }
-
-    private String label() {
-        return network().getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
     }
 
     private List<Tensor> batchArgs(ModelInput input, Tensor target, Tensor sampleWeights) {
@@ -313,12 +310,14 @@ public final class TrainableNetworkModel extends NetworkModel implements Trainab
     public double loss(Tensor t, Tensor xt, Tensor dxt) {
         checkOpen();
         List<Tensor> batchArgs = batchArgs(ModelInput.of(t, xt), dxt, null);
-        CompiledFunction f = losses.computeIfAbsent(0, v -> backend().compile(label() + "_loss", FunctionKind.LOSS, 3,
-                args -> List.of(CfmLoss.of(network().forward(params(args, 3), ModelInput.of(args.get(0),
-                        args.get(1))), args.get(2), null))));
+        if (lossFunction == null) {
+            Layout unweighted = new Layout(0);
+            lossFunction = backend().compile(label(network()) + "_loss", FunctionKind.LOSS, 3,
+                    args -> List.of(loss(unweighted, args, 3, args.subList(3, 3 + params.size()))));
+        }
         List<Tensor> all = new ArrayList<>(batchArgs);
         all.addAll(args());
-        try (Tensor value = f.call(all).get(0)) {
+        try (Tensor value = lossFunction.call(all).get(0)) {
             return value.item();
         }
     }

@@ -476,14 +476,17 @@ public final class DjlBackend implements Backend {
      * @return the wrapped result
      */
     DjlTensor adopt(String op, Supplier<PtNDArray> producer, DjlScope scope) {
-        PtNDArray array;
+        return adopt(run(op, producer), scope);
+    }
+
+    /** Runs one native operation with this thread's op thread count, turning engine errors into ours. */
+    private PtNDArray run(String op, Supplier<PtNDArray> producer) {
         try {
             NativeThreads.use(opThreads());
-            array = producer.get();
+            return producer.get();
         } catch (EngineException e) {
             throw nativeFailure(op, e);
         }
-        return adopt(array, scope);
     }
 
     /** Attaches an array to a scope and wraps it. */
@@ -499,13 +502,7 @@ public final class DjlBackend implements Backend {
      * {@code scope} without asking libtorch for them.
      */
     DjlTensor adopt(String op, Supplier<PtNDArray> producer, DjlScope scope, int[] shape, DType dtype) {
-        PtNDArray array;
-        try {
-            NativeThreads.use(opThreads());
-            array = producer.get();
-        } catch (EngineException e) {
-            throw nativeFailure(op, e);
-        }
+        PtNDArray array = run(op, producer);
         if (array.getManager() != scope.manager()) {
             array.attach(scope.manager());
         }
