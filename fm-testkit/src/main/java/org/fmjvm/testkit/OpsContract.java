@@ -954,6 +954,34 @@ public abstract class OpsContract extends ScopedBackendSuite {
         }
     }
 
+    /**
+     * A trainable store tensor's gradients do not carry over between passes: three
+     * valueAndGradients calls on the same store tensors, with vector-Jacobian products through them
+     * in between, each give the finite-difference gradients (a backend that reuses a gradient buffer
+     * must clear what every earlier pass left in it).
+     */
+    @Test
+    public void storeTensorGradientsDoNotAccumulateAcrossPasses() {
+        ScalarBody body = (a, j) -> a.get(0).linear(a.get(2), a.get(3)).sigmoid().mul(a.get(1)).sum();
+        Join join = join();
+        Function<List<Tensor>, Tensor> loss = a -> body.apply(a, join);
+        HostArray x = values(0.3, 1.2, 5, 3);
+        HostArray y = values(0.2, 0.9, 5, 2);
+        HostArray w = values(0.4, 1, 2, 3);
+        HostArray b = values(0.1, 0.6, 2);
+        List<HostArray> points = List.of(x, y, w, b);
+        try (TensorStore store = backend().openStore(); TensorScope scope = backend().openScope()) {
+            Tensor tw = store.create(w.floats(), true, w.shape);
+            Tensor tb = store.create(b.floats(), true, b.shape);
+            List<Tensor> args = List.of(tensor(x), tensor(y), tw, tb);
+            for (int pass = 1; pass <= 3; pass++) {
+                ValueAndGradients vg = backend().valueAndGradients(loss, args);
+                assertGradients("pass " + pass, body, points, Set.of(), read(vg.gradients()), FLOAT32_GRADIENT_TOL);
+                backend().vjp(in -> in.linear(tw, tb).tanh(), tensor(x), tensor(y)).close();
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- fused Adam
 
     static Stream<Arguments> adamCases() {

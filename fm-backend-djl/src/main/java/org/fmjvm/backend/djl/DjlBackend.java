@@ -218,7 +218,7 @@ public final class DjlBackend implements Backend {
         Shapes.requireElementCount(data.length, shape);
         DjlScope scope = currentScope();
         return adopt("fromArray", () -> scope.manager().create(FloatBuffer.wrap(data), toShape(shape),
-                DataType.FLOAT32), scope);
+                DataType.FLOAT32), scope, shape.clone(), DType.FLOAT32);
     }
 
     @Override
@@ -227,7 +227,7 @@ public final class DjlBackend implements Backend {
         Shapes.requireElementCount(data.length, shape);
         DjlScope scope = currentScope();
         return adopt("fromArray", () -> scope.manager().create(DoubleBuffer.wrap(data), toShape(shape),
-                DataType.FLOAT64), scope);
+                DataType.FLOAT64), scope, shape.clone(), DType.FLOAT64);
     }
 
     @Override
@@ -235,7 +235,7 @@ public final class DjlBackend implements Backend {
         Shapes.size(shape);
         DjlScope scope = currentScope();
         return adopt("full", () -> (PtNDArray) scope.manager().full(toShape(shape), (float) value, DataType.FLOAT32),
-                scope);
+                scope, shape.clone(), DType.FLOAT32);
     }
 
     @Override
@@ -267,7 +267,7 @@ public final class DjlBackend implements Backend {
             joined[ax] += p.dim(ax);
             arrays[i] = p.array();
         }
-        return adopt("concat", () -> JniUtils.cat(arrays, ax), currentScope());
+        return adopt("concat", () -> JniUtils.cat(arrays, ax), currentScope(), joined, first.dtype());
     }
 
     @Override
@@ -299,7 +299,10 @@ public final class DjlBackend implements Backend {
             });
             List<Tensor> grads = new ArrayList<>(leaves.size());
             for (DjlTensor leaf : leaves) {
-                grads.add(adopt(gradientOf(leaf.array()), scope));
+                grads.add(adopt(gradientOf(leaf.array()), scope, leaf.shape(), leaf.dtype()));
+                if (leaf.scope().isStore()) {
+                    leaf.gradientBufferExists();
+                }
             }
             return new ValueAndGradients(value, grads);
         } catch (EngineException e) {
@@ -321,7 +324,7 @@ public final class DjlBackend implements Backend {
                 collector.backward(JniUtils.sum(JniUtils.mul(y.array(), cotangent.array())));
                 return null;
             });
-            return adopt(gradientOf(leaf.array()), scope);
+            return adopt(gradientOf(leaf.array()), scope, leaf.shape(), leaf.dtype());
         } catch (EngineException e) {
             throw nativeFailure("vjp", e);
         }
@@ -330,12 +333,18 @@ public final class DjlBackend implements Backend {
     /**
      * The leaf to differentiate with respect to: a trainable store tensor itself (its gradient buffer,
      * left over from an earlier backward pass, zeroed first), otherwise a fresh copy in {@code scope}
-     * that requires gradients (a tensor computed from others is not a leaf).
+     * that requires gradients (a tensor computed from others is not a leaf). Once a store leaf has
+     * a gradient buffer it keeps it, so from its second pass on (a training step's parameters) it is
+     * zeroed without asking libtorch whether there is one.
      */
     private DjlTensor leaf(Tensor arg, String name, DjlScope scope) {
         DjlTensor t = unwrap(arg, name);
         PtNDArray a = t.array();
         try {
+            if (t.hasGradientBuffer()) {
+                JniUtils.zeroGrad(a);
+                return t;
+            }
             if (t.scope().isStore() && JniUtils.requiresGrad(a)) {
                 PtNDArray old = JniUtils.getGradient(a);
                 if (old != null) {
@@ -502,7 +511,11 @@ public final class DjlBackend implements Backend {
      * {@code scope} without asking libtorch for them.
      */
     DjlTensor adopt(String op, Supplier<PtNDArray> producer, DjlScope scope, int[] shape, DType dtype) {
-        PtNDArray array = run(op, producer);
+        return adopt(run(op, producer), scope, shape, dtype);
+    }
+
+    /** Attaches an array whose shape and dtype are known in Java to a scope and wraps it. */
+    private DjlTensor adopt(PtNDArray array, DjlScope scope, int[] shape, DType dtype) {
         if (array.getManager() != scope.manager()) {
             array.attach(scope.manager());
         }

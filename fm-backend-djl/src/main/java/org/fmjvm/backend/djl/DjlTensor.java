@@ -33,6 +33,8 @@ final class DjlTensor implements Tensor {
     private final DType dtype;
     private DjlScope scope;
     private boolean closed;
+    /** Whether this trainable store tensor is known to have a gradient buffer (libtorch never drops one). */
+    private boolean gradientBuffer;
 
     DjlTensor(DjlBackend backend, PtNDArray array, DjlScope scope) {
         this.backend = backend;
@@ -420,6 +422,15 @@ final class DjlTensor implements Tensor {
         scope.remove(this);
         array.close();
         backend.released();
+    }
+
+    /** @return whether a backward pass is known to have given this store tensor a gradient buffer */
+    boolean hasGradientBuffer() {
+        return gradientBuffer;
+    }
+
+    void gradientBufferExists() {
+        gradientBuffer = true;
     }
 
     @Override
