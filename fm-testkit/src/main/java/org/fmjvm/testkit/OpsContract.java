@@ -958,7 +958,8 @@ public abstract class OpsContract extends ScopedBackendSuite {
      * A trainable store tensor's gradients do not carry over between passes: three
      * valueAndGradients calls on the same store tensors, with vector-Jacobian products through them
      * in between, each give the finite-difference gradients (a backend that reuses a gradient buffer
-     * must clear what every earlier pass left in it).
+     * must clear what every earlier pass left in it), and a store argument the function ignores gets
+     * zeros every time.
      */
     @Test
     public void storeTensorGradientsDoNotAccumulateAcrossPasses() {
@@ -969,11 +970,13 @@ public abstract class OpsContract extends ScopedBackendSuite {
         HostArray y = values(0.2, 0.9, 5, 2);
         HostArray w = values(0.4, 1, 2, 3);
         HostArray b = values(0.1, 0.6, 2);
-        List<HostArray> points = List.of(x, y, w, b);
+        HostArray ignored = values(0.5, 1, 3);
+        List<HostArray> points = List.of(x, y, w, b, ignored);
         try (TensorStore store = backend().openStore(); TensorScope scope = backend().openScope()) {
             Tensor tw = store.create(w.floats(), true, w.shape);
             Tensor tb = store.create(b.floats(), true, b.shape);
-            List<Tensor> args = List.of(tensor(x), tensor(y), tw, tb);
+            Tensor unused = store.create(ignored.floats(), true, ignored.shape);
+            List<Tensor> args = List.of(tensor(x), tensor(y), tw, tb, unused);
             for (int pass = 1; pass <= 3; pass++) {
                 ValueAndGradients vg = backend().valueAndGradients(loss, args);
                 assertGradients("pass " + pass, body, points, Set.of(), read(vg.gradients()), FLOAT32_GRADIENT_TOL);

@@ -33,8 +33,6 @@ final class DjlTensor implements Tensor {
     private final DType dtype;
     private DjlScope scope;
     private boolean closed;
-    /** Whether this trainable store tensor is known to have a gradient buffer (libtorch never drops one). */
-    private boolean gradientBuffer;
 
     DjlTensor(DjlBackend backend, PtNDArray array, DjlScope scope) {
         this.backend = backend;
@@ -422,15 +420,6 @@ final class DjlTensor implements Tensor {
         scope.remove(this);
         array.close();
         backend.released();
-    }
-
-    /** @return whether a backward pass is known to have given this store tensor a gradient buffer */
-    boolean hasGradientBuffer() {
-        return gradientBuffer;
-    }
-
-    void gradientBufferExists() {
-        gradientBuffer = true;
     }
 
     @Override
