@@ -117,6 +117,26 @@ public final class Shapes {
     }
 
     /**
+     * The shape a reduction over one axis leaves ({@link Tensor#sum(int, boolean)} and its kin).
+     *
+     * @param shape the tensor's shape
+     * @param axis the reduced axis, already normalised by {@link #axis}
+     * @param keepDim whether the axis stays with length 1
+     * @return a new array: {@code shape} without the axis, or with length 1 there
+     */
+    public static int[] reduce(int[] shape, int axis, boolean keepDim) {
+        int[] out = new int[keepDim ? shape.length : shape.length - 1];
+        for (int i = 0, k = 0; i < shape.length; i++) {
+            if (i != axis) {
+                out[k++] = shape[i];
+            } else if (keepDim) {
+                out[k++] = 1;
+            }
+        }
+        return out;
+    }
+
+    /**
      * Resolves the target of {@link Tensor#reshape}: at most one axis may be {@code -1}, and it is
      * inferred so that the element count stays the same, e.g. {@code [3, 4]} to {@code [-1, 2, 2]}
      * gives {@code [3, 2, 2]}.

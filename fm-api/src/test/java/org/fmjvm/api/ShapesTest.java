@@ -51,6 +51,14 @@ class ShapesTest {
     }
 
     @Test
+    void reductionDropsTheAxisOrKeepsItWithLengthOne() {
+        assertThat(Shapes.reduce(new int[] {4, 3, 2}, 1, false)).containsExactly(4, 2);
+        assertThat(Shapes.reduce(new int[] {4, 3, 2}, 1, true)).containsExactly(4, 1, 2);
+        assertThat(Shapes.reduce(new int[] {5}, 0, false)).isEmpty();
+        assertThat(Shapes.reduce(new int[] {5}, 0, true)).containsExactly(1);
+    }
+
+    @Test
     void reshapeInfersOneAxis() {
         int[] shape = {3, 4};
         assertThat(Shapes.reshape(shape, new int[] {2, 6})).containsExactly(2, 6);

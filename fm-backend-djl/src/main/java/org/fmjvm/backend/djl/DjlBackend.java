@@ -490,9 +490,6 @@ public final class DjlBackend implements Backend {
 
     /** Attaches an array to a scope and wraps it. */
     DjlTensor adopt(PtNDArray array, DjlScope scope) {
-        if (array.getManager() != scope.manager()) {
-            array.attach(scope.manager());
-        }
         return register(new DjlTensor(this, array, scope), scope);
     }
 
@@ -506,13 +503,15 @@ public final class DjlBackend implements Backend {
 
     /** Attaches an array whose shape and dtype are known in Java to a scope and wraps it. */
     private DjlTensor adopt(PtNDArray array, DjlScope scope, int[] shape, DType dtype) {
-        if (array.getManager() != scope.manager()) {
-            array.attach(scope.manager());
-        }
         return register(new DjlTensor(this, array, scope, shape, dtype), scope);
     }
 
+    /** Moves a new wrapper's array to its scope's manager (unless it is there) and counts it live there. */
     private DjlTensor register(DjlTensor tensor, DjlScope scope) {
+        PtNDArray array = tensor.array();
+        if (array.getManager() != scope.manager()) {
+            array.attach(scope.manager());
+        }
         scope.add(tensor);
         live.incrementAndGet();
         return tensor;

@@ -306,13 +306,13 @@ final class DjlTensor implements Tensor {
     @Override
     public Tensor sum(int axis, boolean keepDim) {
         int ax = axis("sum", axis);
-        return result("sum", () -> JniUtils.sum(array, new long[] {ax}, keepDim), reduced(ax, keepDim));
+        return result("sum", () -> JniUtils.sum(array, new long[] {ax}, keepDim), Shapes.reduce(shape, ax, keepDim));
     }
 
     @Override
     public Tensor mean(int axis, boolean keepDim) {
         int ax = axis("mean", axis);
-        return result("mean", () -> JniUtils.mean(array, ax, keepDim), reduced(ax, keepDim));
+        return result("mean", () -> JniUtils.mean(array, ax, keepDim), Shapes.reduce(shape, ax, keepDim));
     }
 
     @Override
@@ -458,21 +458,6 @@ final class DjlTensor implements Tensor {
      */
     private Tensor result(String op, Supplier<PtNDArray> producer, int[] resultShape) {
         return backend.adopt(op, producer, backend.currentScope(), resultShape, dtype);
-    }
-
-    /** The shape after reducing axis {@code ax}. */
-    private int[] reduced(int ax, boolean keepDim) {
-        int[] out = new int[keepDim ? shape.length : shape.length - 1];
-        for (int i = 0, k = 0; i < shape.length; i++) {
-            if (i == ax) {
-                if (keepDim) {
-                    out[k++] = 1;
-                }
-            } else {
-                out[k++] = shape[i];
-            }
-        }
-        return out;
     }
 
     private DjlTensor binaryOperand(String op, Tensor other) {
