@@ -36,7 +36,7 @@ public class NetworkModel implements VelocityModel {
     /** The store: weights, then buffers. */
     final TensorStore store;
     final List<Tensor> params;
-    private final List<Tensor> buffers;
+    final List<Tensor> buffers;
     private final CompiledFunction forward;
     private final CompiledFunction conditionalForward;
     private final CompiledFunction diagonal;

@@ -161,27 +161,36 @@ public final class TrainableNetworkModel extends NetworkModel implements Trainab
         int variant = (input.condition() != null ? 1 : 0) | (sampleWeights != null ? 2 : 0);
         long step = stepsTaken + 1;
         double loss;
+        CompiledFunction f = steps.get(variant);
+        if (f == null) {
+            f = fused.isPresent() ? compileFusedStep(variant) : compileGraphStep(variant);
+            steps.put(variant, f);
+        }
+        int n = params.size();
         if (fused.isPresent()) {
-            CompiledFunction f = steps.computeIfAbsent(variant, this::compileFusedStep);
-            List<Tensor> all = new ArrayList<>(batchArgs);
-            all.addAll(args());
+            List<Tensor> all = new ArrayList<>(batchArgs.size() + n + buffers.size());
+            all.addAll(batchArgs);
+            all.addAll(params);
+            all.addAll(buffers);
             try (Tensor value = f.call(all).get(0)) {
                 loss = value.item();
             }
         } else {
-            CompiledFunction f = steps.computeIfAbsent(variant, this::compileGraphStep);
             float[] s = Adam.scalars(optimizer, learningRate, step);
             Backend b = backend();
-            List<Tensor> scalars = List.of(b.fromArray(new float[] {s[0]}), b.fromArray(new float[] {s[1]}),
-                    b.fromArray(new float[] {s[2]}));
-            List<Tensor> all = new ArrayList<>(batchArgs);
-            all.addAll(scalars);
-            all.addAll(args());
+            List<Tensor> all = new ArrayList<>(batchArgs.size() + 3 + 3 * n + buffers.size());
+            all.addAll(batchArgs);
+            for (float scalar : s) {
+                all.add(b.fromArray(new float[] {scalar}));
+            }
+            all.addAll(params);
+            all.addAll(buffers);
             all.addAll(firstMoments);
             all.addAll(secondMoments);
             List<Tensor> out = f.call(all);
-            scalars.forEach(Tensor::close);
-            int n = params.size();
+            for (int i = 0; i < s.length; i++) {
+                all.get(batchArgs.size() + i).close();
+            }
             replace(params, out.subList(1, 1 + n), true);
             replace(firstMoments, out.subList(1 + n, 1 + 2 * n), false);
             replace(secondMoments, out.subList(1 + 2 * n, 1 + 3 * n), false);

@@ -1,7 +1,8 @@
 package org.fmjvm.api.backend;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -49,7 +50,11 @@ public final class OwnedTensors<S extends TensorScope, T extends Tensor> {
     private final S scope;
     private final OwnedTensors<S, T> enclosing;
     private final Thread thread;
-    private final Set<T> tensors = new HashSet<>();
+    /**
+     * By identity, in an open-addressing table: adding and removing a tensor allocate nothing, which
+     * matters on the training path (every result of every step passes through a scope).
+     */
+    private final Set<T> tensors = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean closed;
 
     /**

@@ -287,7 +287,7 @@ public final class DjlBackend implements Backend {
         DjlScope scope = currentScope();
         List<DjlTensor> leaves = new ArrayList<>(args.size());
         for (int i = 0; i < args.size(); i++) {
-            leaves.add(leaf(args.get(i), "args[" + i + "]", scope));
+            leaves.add(leaf(unwrapArgument(args, i), scope));
         }
         try {
             Tensor value = GradientSections.run(engine, collector -> {
@@ -312,7 +312,7 @@ public final class DjlBackend implements Backend {
         Objects.requireNonNull(f, "f");
         DjlScope scope = currentScope();
         DjlTensor cotangent = unwrap(u, "u");
-        DjlTensor leaf = leaf(x, "x", scope);
+        DjlTensor leaf = leaf(unwrap(x, "x"), scope);
         try {
             GradientSections.run(engine, collector -> {
                 DjlTensor y = unwrap(f.apply(leaf), "f's result");
@@ -335,8 +335,7 @@ public final class DjlBackend implements Backend {
      * fetching its gradient (a handle made and freed per parameter per training step);
      * OpsContract's store-gradient test covers a parameter no pass has reached yet.
      */
-    private DjlTensor leaf(Tensor arg, String name, DjlScope scope) {
-        DjlTensor t = unwrap(arg, name);
+    private DjlTensor leaf(DjlTensor t, DjlScope scope) {
         PtNDArray a = t.array();
         try {
             if (t.scope().isStore() && JniUtils.requiresGrad(a)) {
@@ -532,6 +531,19 @@ public final class DjlBackend implements Backend {
      * @return it as a live tensor of this backend
      * @throws IllegalArgumentException if it belongs to another backend
      */
+    /**
+     * {@link #unwrap} for {@code args[i]} on a per-step path: the argument's name is only spelled out
+     * when the check fails, so a pass over many weights builds no strings.
+     */
+    DjlTensor unwrapArgument(List<Tensor> args, int i) {
+        Tensor arg = args.get(i);
+        if (arg instanceof DjlTensor d && d.backend() == this) {
+            d.checkUsable();
+            return d;
+        }
+        return unwrap(arg, "args[" + i + "]");
+    }
+
     DjlTensor unwrap(Tensor tensor, String name) {
         DjlTensor d = TensorChecks.unwrap(this, DjlTensor.class, tensor, name);
         d.checkUsable();

@@ -509,6 +509,23 @@ public final class TfBackend implements Backend {
     }
 
     /**
+     * {@link #unwrap} for {@code args[i]} on a per-call path: the argument's name is only spelled out
+     * when the check fails, so a call with many arguments builds no strings.
+     *
+     * @param args a function's arguments
+     * @param i which one
+     * @param function the function's name for messages
+     */
+    TfTensor unwrapArgument(List<Tensor> args, int i, String function) {
+        Tensor arg = args.get(i);
+        if (arg instanceof TfTensor t && t.backend == this) {
+            t.checkUsable();
+            return t;
+        }
+        return unwrap(arg, "args[" + i + "] of '" + function + "'");
+    }
+
+    /**
      * @param tensor any tensor
      * @param name what it is called in messages, e.g. {@code "x"}
      * @return it as a live tensor of this backend

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import org.fmjvm.api.DType;
 import org.fmjvm.api.Tensor;
 import org.fmjvm.api.autodiff.CompiledFunction;
 import org.fmjvm.api.autodiff.FunctionKind;
@@ -46,7 +47,9 @@ final class TfCompiled implements CompiledFunction {
     private final FunctionKind kind;
     private final int batchArgs;
     private final TensorFunction f;
-    private final Map<String, TfGraphFunction> functions = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<String, Traced> functions = new LinkedHashMap<>(16, 0.75f, true);
+    /** The function of the latest call: a repeated signature is matched without building its key. */
+    private Traced last;
     private int traces;
     private boolean closed;
 
@@ -75,21 +78,14 @@ final class TfCompiled implements CompiledFunction {
         }
         List<TfTensor> eager = new ArrayList<>(args.size());
         for (int i = 0; i < args.size(); i++) {
-            eager.add(backend.unwrap(args.get(i), "args[" + i + "] of '" + name + "'"));
+            eager.add(backend.unwrapArgument(args, i, name));
         }
-        String signature = signature(eager);
         TfGraphFunction fn;
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("the tf backend is closed");
             }
-            fn = functions.get(signature);
-            if (fn == null) {
-                fn = trace(eager);
-                traces++;
-                functions.put(signature, fn);
-                evictBeyondLimit();
-            }
+            fn = lookUp(eager);
         }
         return backend.call(fn, eager);
     }
@@ -107,10 +103,11 @@ final class TfCompiled implements CompiledFunction {
     /** Removes every traced function from the eager context (the backend is closing). */
     synchronized void close() {
         closed = true;
-        for (TfGraphFunction fn : functions.values()) {
-            backend.runtime().removeFunction(fn.name());
+        for (Traced t : functions.values()) {
+            backend.runtime().removeFunction(t.fn().name());
         }
         functions.clear();
+        last = null;
     }
 
     @Override
@@ -120,12 +117,61 @@ final class TfCompiled implements CompiledFunction {
 
     // ---------------------------------------------------------------- helpers
 
+    /**
+     * A traced function with the argument types and shapes it was traced for (batch axes {@code -1}).
+     */
+    private record Traced(TfGraphFunction fn, DType[] types, int[][] shapes) {
+        /** @return whether {@code args} have this signature; reads the shapes without copying them */
+        boolean accepts(List<TfTensor> args, int batchArgs) {
+            if (args.size() != types.length) {
+                return false;
+            }
+            for (int i = 0; i < types.length; i++) {
+                TfTensor a = args.get(i);
+                int[] want = shapes[i];
+                int[] have = a.shape;
+                if (a.dtype != types[i] || have.length != want.length) {
+                    return false;
+                }
+                for (int k = i < batchArgs ? 1 : 0; k < want.length; k++) {
+                    if (have[k] != want[k]) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+    }
+
+    /** @return the function for the arguments' signature, traced now if it is new */
+    private TfGraphFunction lookUp(List<TfTensor> args) {
+        if (last != null && last.accepts(args, batchArgs)) {
+            return last.fn();
+        }
+        String signature = signature(args);
+        Traced t = functions.get(signature);
+        if (t == null) {
+            DType[] types = new DType[args.size()];
+            int[][] shapes = new int[args.size()][];
+            for (int i = 0; i < args.size(); i++) {
+                types[i] = args.get(i).dtype();
+                shapes[i] = argumentShape(args.get(i), i);
+            }
+            t = new Traced(trace(args), types, shapes);
+            traces++;
+            functions.put(signature, t);
+            evictBeyondLimit();
+        }
+        last = t;
+        return t.fn();
+    }
+
     /** The argument signature: dtype and shape of each argument, batch axes open. */
     private String signature(List<TfTensor> args) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < args.size(); i++) {
             int[] shape = argumentShape(args.get(i), i);
-            sb.append(args.get(i).dtype() == org.fmjvm.api.DType.FLOAT32 ? "f32" : "f64").append('[');
+            sb.append(args.get(i).dtype() == DType.FLOAT32 ? "f32" : "f64").append('[');
             for (int k = 0; k < shape.length; k++) {
                 sb.append(k > 0 ? "," : "").append(shape[k]);
             }
@@ -188,11 +234,14 @@ final class TfCompiled implements CompiledFunction {
     }
 
     private void evictBeyondLimit() {
-        Iterator<TfGraphFunction> it = functions.values().iterator();
+        Iterator<Traced> it = functions.values().iterator();
         while (functions.size() > MAX_SIGNATURES && it.hasNext()) {
-            TfGraphFunction eldest = it.next();
+            Traced eldest = it.next();
             it.remove();
-            backend.runtime().removeFunction(eldest.name());
+            if (eldest == last) {
+                last = null;
+            }
+            backend.runtime().removeFunction(eldest.fn().name());
         }
     }
 }

@@ -22,7 +22,9 @@ record TfGraphFunction(String name, String what, byte[] definition, int argument
 
     /**
      * @param i a result
-     * @return its shape if the trace fixed every length, else null (read it from the result)
+     * @return its shape if the trace fixed every length, else null (read it from the result); the
+     *     array is shared by every result of this function, which only reads it (a tensor hands
+     *     out copies of its shape)
      */
     int[] knownShape(int i) {
         int[] shape = outputShapes.get(i);
@@ -31,6 +33,6 @@ record TfGraphFunction(String name, String what, byte[] definition, int argument
                 return null;
             }
         }
-        return shape.clone();
+        return shape;
     }
 }

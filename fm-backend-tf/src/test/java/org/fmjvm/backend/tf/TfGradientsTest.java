@@ -381,6 +381,16 @@ class TfGradientsTest {
             assertThat(f.traces()).isEqualTo(2);
             f.call(List.of(backend.randn(rng, 5, 3).toDType(DType.FLOAT64), backend.fromArray(new double[6], 2, 3), b));
             assertThat(f.traces()).isEqualTo(3);
+            // back to the first signature, then only the batch changes: its function, not a new trace
+            for (int batch : new int[] {5, 9}) {
+                Tensor x = backend.randn(rng, batch, 4).toDType(DType.FLOAT64);
+                Tensor y = f.call(List.of(x, w, b)).get(0);
+                assertThat(y.toDoubleArray()).containsExactly(x.linear(w, b).silu().toDoubleArray(), within(1e-14));
+            }
+            assertThat(f.traces()).isEqualTo(3);
+            // right after it, the same shapes in float32 weights are the second signature again
+            f.call(List.of(backend.randn(rng, 9, 4), w.toDType(DType.FLOAT32), b.toDType(DType.FLOAT32)));
+            assertThat(f.traces()).isEqualTo(3);
         }
     }
 
