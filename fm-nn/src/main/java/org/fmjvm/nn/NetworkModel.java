@@ -36,7 +36,7 @@ public class NetworkModel implements VelocityModel {
     /** The store: weights, then buffers. */
     final TensorStore store;
     final List<Tensor> params;
-    final List<Tensor> buffers;
+    private final List<Tensor> buffers;
     private final CompiledFunction forward;
     private final CompiledFunction conditionalForward;
     private final CompiledFunction diagonal;
@@ -111,11 +111,21 @@ public class NetworkModel implements VelocityModel {
 
     /** The compiled functions' arguments: {@code inputs} followed by the weights and buffers. */
     final List<Tensor> args(Tensor... inputs) {
-        List<Tensor> all = new ArrayList<>(inputs.length + params.size() + buffers.size());
+        List<Tensor> all = new ArrayList<>(inputs.length + weightCount());
         all.addAll(List.of(inputs));
-        all.addAll(params);
-        all.addAll(buffers);
+        addWeights(all);
         return all;
+    }
+
+    /** @return how many tensors {@link #addWeights} appends */
+    final int weightCount() {
+        return params.size() + buffers.size();
+    }
+
+    /** Appends the weights, then the buffers: what every compiled function takes after its inputs. */
+    final void addWeights(List<Tensor> to) {
+        to.addAll(params);
+        to.addAll(buffers);
     }
 
     static void requireMatches(Network network, ModelWeights weights) {

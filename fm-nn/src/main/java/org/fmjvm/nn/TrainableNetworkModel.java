@@ -168,23 +168,21 @@ public final class TrainableNetworkModel extends NetworkModel implements Trainab
         }
         int n = params.size();
         if (fused.isPresent()) {
-            List<Tensor> all = new ArrayList<>(batchArgs.size() + n + buffers.size());
+            List<Tensor> all = new ArrayList<>(batchArgs.size() + weightCount());
             all.addAll(batchArgs);
-            all.addAll(params);
-            all.addAll(buffers);
+            addWeights(all);
             try (Tensor value = f.call(all).get(0)) {
                 loss = value.item();
             }
         } else {
             float[] s = Adam.scalars(optimizer, learningRate, step);
             Backend b = backend();
-            List<Tensor> all = new ArrayList<>(batchArgs.size() + 3 + 3 * n + buffers.size());
+            List<Tensor> all = new ArrayList<>(batchArgs.size() + s.length + weightCount() + 2 * n);
             all.addAll(batchArgs);
             for (float scalar : s) {
                 all.add(b.fromArray(new float[] {scalar}));
             }
-            all.addAll(params);
-            all.addAll(buffers);
+            addWeights(all);
             all.addAll(firstMoments);
             all.addAll(secondMoments);
             List<Tensor> out = f.call(all);
@@ -261,7 +259,7 @@ public final class TrainableNetworkModel extends NetworkModel implements Trainab
         int n = params.size();
         int count = layout.count();
         int from = count + 3;
-        int stateFrom = from + args().size();
+        int stateFrom = from + weightCount();
         return backend().compile(label(network()) + "_train_step", FunctionKind.TRAIN_STEP, count, args -> {
             List<Tensor> weights = args.subList(from, from + n);
             ValueAndGradients vg = backend().valueAndGradients(ps -> loss(layout, args, from, ps), weights);
@@ -283,7 +281,7 @@ public final class TrainableNetworkModel extends NetworkModel implements Trainab
      */
     private Tensor loss(Layout layout, List<Tensor> args, int from, List<Tensor> ps) {
         List<Tensor> all = new ArrayList<>(ps);
-        all.addAll(args.subList(from + ps.size(), from + args().size()));
+        all.addAll(args.subList(from + ps.size(), from + weightCount()));
         Tensor v = network().forward(params(all, 0), layout.input(args));
         Tensor loss = CfmLoss.of(v, layout.target(args), layout.weights(args));
         v.close();

@@ -526,12 +526,6 @@ public final class DjlBackend implements Backend {
     }
 
     /**
-     * @param tensor any tensor
-     * @param name what it is called in messages, e.g. {@code "x"}
-     * @return it as a live tensor of this backend
-     * @throws IllegalArgumentException if it belongs to another backend
-     */
-    /**
      * {@link #unwrap} for {@code args[i]} on a per-step path: the argument's name is only spelled out
      * when the check fails, so a pass over many weights builds no strings.
      */
@@ -544,6 +538,12 @@ public final class DjlBackend implements Backend {
         return unwrap(arg, "args[" + i + "]");
     }
 
+    /**
+     * @param tensor any tensor
+     * @param name what it is called in messages, e.g. {@code "x"}
+     * @return it as a live tensor of this backend
+     * @throws IllegalArgumentException if it belongs to another backend
+     */
     DjlTensor unwrap(Tensor tensor, String name) {
         DjlTensor d = TensorChecks.unwrap(this, DjlTensor.class, tensor, name);
         d.checkUsable();
