@@ -148,32 +148,31 @@ final class TfCompiled implements CompiledFunction {
         if (last != null && last.accepts(args, batchArgs)) {
             return last.fn();
         }
-        String signature = signature(args);
-        Traced t = functions.get(signature);
+        DType[] types = new DType[args.size()];
+        int[][] shapes = new int[args.size()][];
+        for (int i = 0; i < args.size(); i++) {
+            types[i] = args.get(i).dtype();
+            shapes[i] = argumentShape(args.get(i), i);
+        }
+        String key = key(types, shapes);
+        Traced t = functions.get(key);
         if (t == null) {
-            DType[] types = new DType[args.size()];
-            int[][] shapes = new int[args.size()][];
-            for (int i = 0; i < args.size(); i++) {
-                types[i] = args.get(i).dtype();
-                shapes[i] = argumentShape(args.get(i), i);
-            }
-            t = new Traced(trace(args), types, shapes);
+            t = new Traced(trace(types, shapes), types, shapes);
             traces++;
-            functions.put(signature, t);
+            functions.put(key, t);
             evictBeyondLimit();
         }
         last = t;
         return t.fn();
     }
 
-    /** The argument signature: dtype and shape of each argument, batch axes open. */
-    private String signature(List<TfTensor> args) {
+    /** The signature as a map key, e.g. {@code f32[-1,2]f32[2,4]}. */
+    private static String key(DType[] types, int[][] shapes) {
         StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < args.size(); i++) {
-            int[] shape = argumentShape(args.get(i), i);
-            sb.append(args.get(i).dtype() == DType.FLOAT32 ? "f32" : "f64").append('[');
-            for (int k = 0; k < shape.length; k++) {
-                sb.append(k > 0 ? "," : "").append(shape[k]);
+        for (int i = 0; i < types.length; i++) {
+            sb.append(types[i] == DType.FLOAT32 ? "f32" : "f64").append('[');
+            for (int k = 0; k < shapes[i].length; k++) {
+                sb.append(k > 0 ? "," : "").append(shapes[i][k]);
             }
             sb.append(']');
         }
@@ -193,13 +192,14 @@ final class TfCompiled implements CompiledFunction {
         return shape;
     }
 
-    private TfGraphFunction trace(List<TfTensor> args) {
+    /** Traces the function for arguments of these dtypes and shapes (batch axes {@code -1}). */
+    private TfGraphFunction trace(DType[] types, int[][] shapes) {
         TfGraphFunction fn;
         TfTrace trace = backend.beginTrace(name);
         try {
-            List<Tensor> symbols = new ArrayList<>(args.size());
-            for (int i = 0; i < args.size(); i++) {
-                symbols.add(trace.argument(args.get(i).dtype(), argumentShape(args.get(i), i)));
+            List<Tensor> symbols = new ArrayList<>(types.length);
+            for (int i = 0; i < types.length; i++) {
+                symbols.add(trace.argument(types[i], shapes[i]));
             }
             List<Tensor> results = f.apply(Collections.unmodifiableList(symbols));
             Objects.requireNonNull(results, () -> "compiled function '" + name + "' returned null instead of a list");
